@@ -1,0 +1,126 @@
+"""Money as integer minor units plus an ISO 4217 code; no floats anywhere.
+
+Formatting and parsing follow the currency's own number of decimals (0 for JPY, 2 for EUR)
+and the viewer's locale, through Babel.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from babel.core import Locale, UnknownLocaleError
+from babel.numbers import (
+    format_currency,
+    get_currency_name,
+    get_currency_precision,
+    list_currencies,
+)
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+#: Currencies offered for chapters: the ones with a live ISO 4217 code Babel knows.
+SUPPORTED_CURRENCIES: frozenset[str] = frozenset(list_currencies())
+
+
+class MoneyError(ValueError):
+    def __init__(self, message: object, *, code: str) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.code = code
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    amount_minor: int
+    currency: str
+
+    def __post_init__(self) -> None:
+        if self.currency not in SUPPORTED_CURRENCIES:
+            raise MoneyError(_("Unknown currency."), code="unknown_currency")
+
+    def __add__(self, other: Money) -> Money:
+        if other.currency != self.currency:
+            raise MoneyError(_("Cannot add amounts in different currencies."), code="currency")
+        return Money(self.amount_minor + other.amount_minor, self.currency)
+
+    @property
+    def decimal(self) -> Decimal:
+        return minor_to_decimal(self.amount_minor, self.currency)
+
+    def format(self, locale: str | None = None, *, whole: bool = False) -> str:
+        return format_money(self.amount_minor, self.currency, locale=locale, whole=whole)
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+def currency_exponent(currency: str) -> int:
+    return get_currency_precision(currency)
+
+
+def minor_to_decimal(amount_minor: int, currency: str) -> Decimal:
+    return Decimal(amount_minor).scaleb(-currency_exponent(currency))
+
+
+def parse_amount(text: str | Decimal | int, currency: str) -> int:
+    """Turn a user-typed amount ("20", "20.50", "20,50") into minor units, exactly.
+
+    Raises :class:`MoneyError` with code ``invalid`` / ``negative`` / ``too_precise``.
+    """
+    if isinstance(text, int):
+        value = Decimal(text)
+    elif isinstance(text, Decimal):
+        value = text
+    else:
+        cleaned = text.strip().replace("\u00a0", "").replace(" ", "")
+        if cleaned.count(",") == 1 and "." not in cleaned:
+            cleaned = cleaned.replace(",", ".")
+        try:
+            value = Decimal(cleaned)
+        except InvalidOperation:
+            raise MoneyError(_("Enter an amount such as 20 or 20.50."), code="invalid") from None
+    if not value.is_finite():
+        raise MoneyError(_("Enter an amount such as 20 or 20.50."), code="invalid")
+    if value < 0:
+        raise MoneyError(_("The amount cannot be negative."), code="negative")
+    exponent = currency_exponent(currency)
+    scaled = value.scaleb(exponent)
+    if scaled != scaled.to_integral_value():
+        raise MoneyError(
+            _("This currency has at most %(n)s decimal places.") % {"n": exponent},
+            code="too_precise",
+        )
+    return int(scaled)
+
+
+def _babel_locale(locale: str | None) -> str:
+    code = (locale or translation.get_language() or "en").replace("-", "_")
+    try:
+        return str(Locale.parse(code))
+    except (UnknownLocaleError, ValueError):
+        return "en"
+
+
+def format_money(
+    amount_minor: int, currency: str, *, locale: str | None = None, whole: bool = False
+) -> str:
+    """Format for people: ``€20.00`` in English, ``20,00 €`` in French.
+
+    ``whole`` drops the decimals when the amount is a whole number (big totals on the tally).
+    """
+    value = minor_to_decimal(amount_minor, currency)
+    loc = _babel_locale(locale)
+    if whole and value == value.to_integral_value():
+        pattern = copy.copy(Locale.parse(loc).currency_formats["standard"])
+        pattern.frac_prec = (0, 0)
+        return pattern.apply(value, loc, currency=currency, currency_digits=False)
+    return format_currency(value, currency, locale=loc)
+
+
+def currency_choices(locale: str | None = None) -> list[tuple[str, str]]:
+    loc = _babel_locale(locale)
+    common = ["EUR", "USD", "GBP", "CAD", "AUD", "SEK", "CHF", "NZD", "NOK", "DKK", "JPY"]
+    rest = sorted(SUPPORTED_CURRENCIES - set(common))
+    return [(c, f"{c} — {get_currency_name(c, locale=loc)}") for c in [*common, *rest]]

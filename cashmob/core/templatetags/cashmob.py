@@ -1,0 +1,67 @@
+"""Template helpers shared by every app: money and times in the chapter's zone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django import template
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from cashmob.core.money import Money, format_money
+
+register = template.Library()
+
+
+@register.filter
+def money(value: Money | None, arg: str = "") -> str:
+    """``{{ mob.pledge|money }}``; ``{{ total|money:"whole" }}`` drops ``.00``."""
+    if value is None:
+        return ""
+    return format_money(
+        value.amount_minor, value.currency, locale=translation.get_language(), whole=arg == "whole"
+    )
+
+
+@register.simple_tag
+def minor(amount_minor: int | None, currency: str, whole: str = "") -> str:
+    """``{% minor mob.pledge_minor mob.currency %}`` for a bare integer amount."""
+    if amount_minor is None:
+        return ""
+    return format_money(
+        amount_minor, currency, locale=translation.get_language(), whole=whole == "whole"
+    )
+
+
+@register.filter
+def in_zone(value: datetime | None, zone: str) -> datetime | None:
+    if value is None:
+        return None
+    return value.astimezone(ZoneInfo(zone))
+
+
+@register.simple_tag
+def local_time(value: datetime | None, zone: str, fmt: str = "DATETIME_FORMAT") -> str:
+    """A UTC instant shown in ``zone``, formatted for the active language."""
+    if value is None:
+        return ""
+    return formats.date_format(value.astimezone(ZoneInfo(zone)), fmt)
+
+
+@register.simple_tag
+def zone_abbr(value: datetime | None, zone: str) -> str:
+    if value is None:
+        return ""
+    return value.astimezone(ZoneInfo(zone)).tzname() or zone
+
+
+@register.filter
+def hours(value: float | None) -> str:
+    if value is None:
+        return ""
+    if value == int(value):
+        count = int(value)
+        return ngettext("%(n)s hour", "%(n)s hours", count) % {"n": count}
+    return _("%(n)s hours") % {"n": formats.number_format(round(value, 1), 1)}

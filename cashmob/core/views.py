@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from cashmob.chapters.selectors import chapter_list_active
+from cashmob.core.errors import DomainError
+from cashmob.mobs.selectors import mob_list_recent_results, mob_list_upcoming
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    home_chapter = None
+    if request.user.is_authenticated and request.user.home_chapter_id:
+        home_chapter = request.user.home_chapter
+    context = {
+        "home_chapter": home_chapter,
+        "upcoming": mob_list_upcoming(chapter=home_chapter),
+        "results": mob_list_recent_results(),
+        "chapters": list(chapter_list_active().order_by("-mob_count", "name")[:8]),
+    }
+    return render(request, "core/home.html", context)
+
+
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def domain_error_response(request: HttpRequest, error: DomainError) -> HttpResponse:
+    """The one place a domain error becomes an HTML page."""
+    return render(
+        request,
+        "core/domain_error.html",
+        {"error": error},
+        status=error.status,
+    )
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No context processors that touch the database: the error may be the database.
+    from django.template import loader
+
+    return HttpResponse(loader.get_template("500.html").render({}), status=500)

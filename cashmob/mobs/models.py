@@ -1,0 +1,174 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from cashmob.core.models import TimeStampedModel
+from cashmob.core.money import Money
+
+
+class MobStatus(models.TextChoices):
+    """The life of a mob (DESIGN.md §3). Transitions live in :mod:`cashmob.mobs.states`."""
+
+    PLANNING = "planning", _("Planning")
+    AWAITING_CONSENT = "awaiting_consent", _("Waiting for the shop")
+    CONFIRMED = "confirmed", _("Shop agreed")
+    PUBLISHED = "published", _("Published")
+    LIVE = "live", _("Live now")
+    CLOSED = "closed", _("Closed")
+    REPORTED = "reported", _("Results in")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Consent(models.TextChoices):
+    NOT_ASKED = "not_asked", _("Not asked yet")
+    PENDING = "pending", _("Asked, no answer yet")
+    ACCEPTED = "accepted", _("Accepted")
+    PROPOSED = "proposed", _("Proposed another time")
+    DECLINED = "declined", _("Declined")
+
+
+#: Statuses in which the business must have said yes. Enforced by a database constraint,
+#: so no path (view, API, admin, shell) can publish a mob the shop did not agree to.
+CONSENTED_STATUSES = (
+    MobStatus.CONFIRMED,
+    MobStatus.PUBLISHED,
+    MobStatus.LIVE,
+    MobStatus.CLOSED,
+    MobStatus.REPORTED,
+)
+
+
+class Mob(TimeStampedModel):
+    chapter = models.ForeignKey(
+        "chapters.Chapter", verbose_name=_("chapter"), on_delete=models.PROTECT,
+        related_name="mobs",
+    )
+    business = models.ForeignKey(
+        "businesses.Business", verbose_name=_("business"), on_delete=models.PROTECT,
+        related_name="mobs", null=True, blank=True,
+    )
+    title = models.CharField(_("title"), max_length=140)
+    slug = models.SlugField(_("slug"), max_length=160, unique=True)
+    description = models.TextField(_("description"), blank=True, max_length=4000)
+    starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
+    meeting_point = models.CharField(_("meeting point"), max_length=255, blank=True)
+    pledge_minor = models.PositiveIntegerField(
+        _("pledge (minor units)"), validators=[MinValueValidator(1)]
+    )
+    currency = models.CharField(_("currency"), max_length=3)
+    capacity = models.PositiveIntegerField(
+        _("maximum crowd"), null=True, blank=True, validators=[MinValueValidator(1)],
+        help_text=_("Set by the shop. Leave empty for no limit."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=MobStatus.choices, default=MobStatus.PLANNING
+    )
+    business_consent = models.CharField(
+        _("business consent"), max_length=12, choices=Consent.choices, default=Consent.NOT_ASKED
+    )
+    consent_at = models.DateTimeField(_("consent given"), null=True, blank=True)
+    reveal_at = models.DateTimeField(
+        _("reveal the shop at"), null=True, blank=True,
+        help_text=_("Keep the shop secret until this time; the meeting point is shown."),
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    # Running totals, maintained by the services that change them in the same transaction,
+    # so that pages read one row instead of scanning RSVPs and reports.
+    rsvp_count = models.PositiveIntegerField(_("confirmed RSVPs"), default=0)
+    waiting_count = models.PositiveIntegerField(_("waiting list"), default=0)
+    pledged_total_minor = models.PositiveBigIntegerField(_("pledged total"), default=0)
+    checkin_count = models.PositiveIntegerField(_("checked in"), default=0)
+    reported_total_minor = models.PositiveBigIntegerField(_("reported by mobbers"), default=0)
+    report_count = models.PositiveIntegerField(_("spend reports"), default=0)
+    confirmed_total_minor = models.PositiveBigIntegerField(
+        _("confirmed by the shop"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("mob")
+        verbose_name_plural = _("mobs")
+        ordering = ["-starts_at"]
+        indexes = [
+            models.Index(fields=["status", "starts_at"]),
+            models.Index(fields=["chapter", "status", "starts_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status__in=CONSENTED_STATUSES) | Q(business_consent=Consent.ACCEPTED),
+                name="mobs_mob_consent_required",
+                violation_error_message=_("The business must accept before the mob goes ahead."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status=MobStatus.PLANNING)
+                | Q(status=MobStatus.CANCELLED)
+                | Q(business__isnull=False),
+                name="mobs_mob_business_chosen",
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_at__isnull=True)
+                | Q(ends_at__isnull=True)
+                | Q(ends_at__gt=models.F("starts_at")),
+                name="mobs_mob_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=CONSENTED_STATUSES)
+                | (Q(starts_at__isnull=False) & Q(ends_at__isnull=False)),
+                name="mobs_mob_time_fixed",
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(rsvp_count__lte=models.F("capacity")),
+                name="mobs_mob_never_overbooked",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("mobs:detail", kwargs={"slug": self.slug})
+
+    @property
+    def pledge(self) -> Money:
+        return Money(self.pledge_minor, self.currency)
+
+    @property
+    def reported_total(self) -> Money:
+        return Money(self.reported_total_minor, self.currency)
+
+    @property
+    def confirmed_total(self) -> Money | None:
+        if self.confirmed_total_minor is None:
+            return None
+        return Money(self.confirmed_total_minor, self.currency)
+
+    @property
+    def pledged_total(self) -> Money:
+        return Money(self.pledged_total_minor, self.currency)
+
+    @property
+    def duration_hours(self) -> float | None:
+        if self.starts_at is None or self.ends_at is None:
+            return None
+        return (self.ends_at - self.starts_at).total_seconds() / 3600
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in {
+            MobStatus.PUBLISHED, MobStatus.LIVE, MobStatus.CLOSED, MobStatus.REPORTED,
+            MobStatus.CANCELLED,
+        } and self.published_at is not None
+
+    def is_secret_at(self, moment) -> bool:  # type: ignore[no-untyped-def]
+        return self.reveal_at is not None and moment < self.reveal_at
