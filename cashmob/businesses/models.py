@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from cashmob.core.models import TimeStampedModel
+from cashmob.core.validators import no_markup
 
 
 class Business(TimeStampedModel):
@@ -38,7 +39,7 @@ class Business(TimeStampedModel):
         MEDIUM = 2, _("Moderate")
         HIGH = 3, _("Upmarket")
 
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(_("name"), max_length=120, validators=[no_markup])
     slug = models.SlugField(_("slug"), max_length=140, unique=True)
     chapter = models.ForeignKey(
         "chapters.Chapter",
@@ -50,8 +51,8 @@ class Business(TimeStampedModel):
     category = models.CharField(
         _("category"), max_length=16, choices=Category.choices, default=Category.OTHER
     )
-    address = models.CharField(_("street address"), max_length=255)
-    city = models.CharField(_("city"), max_length=120)
+    address = models.CharField(_("street address"), max_length=255, validators=[no_markup])
+    city = models.CharField(_("city"), max_length=120, validators=[no_markup])
     postcode = models.CharField(_("postcode"), max_length=20, blank=True)
     country = CountryField(_("country"))
     latitude = models.DecimalField(
@@ -100,7 +101,10 @@ class Business(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="owned_businesses",
     )
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
     last_mobbed_at = models.DateTimeField(_("last mobbed"), null=True, blank=True)
+    mob_count = models.PositiveIntegerField(_("mobs held"), default=0)
+    nomination_count = models.PositiveIntegerField(_("nominations"), default=0)
 
     class Meta:
         verbose_name = _("business")
@@ -109,6 +113,7 @@ class Business(TimeStampedModel):
         indexes = [
             models.Index(fields=["latitude", "longitude"]),
             models.Index(fields=["chapter", "status"]),
+            models.Index(fields=["website"]),
         ]
         constraints = [
             models.CheckConstraint(
@@ -134,3 +139,118 @@ class Business(TimeStampedModel):
                 self.can_take_crowd,
             )
         )
+
+
+class Nomination(TimeStampedModel):
+    """One member's nomination of a shop, with their declared interest in it.
+
+    A shop nominated twice keeps one ``Business`` row and gains a second nomination.
+    """
+
+    class Interest(models.TextChoices):
+        NONE = "none", _("No personal interest")
+        OWNER = "owner", _("I own or run it")
+        EMPLOYEE = "employee", _("I work there")
+        FAMILY = "family", _("A relative or partner owns or works there")
+        FRIEND = "friend", _("A friend owns or works there")
+        OTHER = "other", _("Other interest")
+
+    business = models.ForeignKey(
+        Business, verbose_name=_("business"), on_delete=models.CASCADE, related_name="nominations"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("nominated by"),
+        on_delete=models.CASCADE,
+        related_name="business_nominations",
+    )
+    chapter = models.ForeignKey(
+        "chapters.Chapter",
+        verbose_name=_("chapter"),
+        on_delete=models.CASCADE,
+        related_name="nominations",
+    )
+    reason = models.CharField(_("why this shop?"), max_length=500, blank=True)
+    interest = models.CharField(
+        _("personal interest"), max_length=12, choices=Interest.choices, default=Interest.NONE
+    )
+    interest_note = models.CharField(_("details of the interest"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("nomination")
+        verbose_name_plural = _("nominations")
+        ordering = ["created_at"]
+        indexes = [
+            models.Index(fields=["user", "created_at"]),
+            models.Index(fields=["chapter", "created_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["business", "user"], name="businesses_nominate_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} nominated {self.business}"
+
+    @property
+    def has_interest(self) -> bool:
+        return self.interest != self.Interest.NONE
+
+
+class BusinessFollow(TimeStampedModel):
+    business = models.ForeignKey(
+        Business, verbose_name=_("business"), on_delete=models.CASCADE, related_name="follows"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="business_follows",
+    )
+
+    class Meta:
+        verbose_name = _("business follower")
+        verbose_name_plural = _("business followers")
+        constraints = [
+            models.UniqueConstraint(fields=["business", "user"], name="businesses_follow_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} follows {self.business}"
+
+
+class ClaimInvitation(TimeStampedModel):
+    """A private, single-use link sent to a shop's contact email to claim its profile.
+
+    The link carries a signed token naming this row's ``nonce``; ``used_at`` makes it
+    single-use, the signature's timestamp makes it expire.
+    """
+
+    business = models.ForeignKey(
+        Business, verbose_name=_("business"), on_delete=models.CASCADE, related_name="claims"
+    )
+    email = models.EmailField(_("sent to"))
+    nonce = models.CharField(_("nonce"), max_length=64, unique=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("claimed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("claim invitation")
+        verbose_name_plural = _("claim invitations")
+
+    def __str__(self) -> str:
+        return f"claim {self.business} ({self.email})"

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from cashmob.core.models import TimeStampedModel
+from cashmob.core.validators import no_markup
 from cashmob.core.money import Money
 
 
@@ -27,9 +28,9 @@ class Chapter(TimeStampedModel):
         ACTIVE = "active", _("Active")
         ARCHIVED = "archived", _("Archived")
 
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(_("name"), max_length=120, validators=[no_markup])
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    city = models.CharField(_("city"), max_length=120)
+    city = models.CharField(_("city"), max_length=120, validators=[no_markup])
     country = CountryField(_("country"))
     time_zone = models.CharField(_("time zone"), max_length=64, choices=time_zone_choices)
     currency = models.CharField(_("currency"), max_length=3)
@@ -46,9 +47,38 @@ class Chapter(TimeStampedModel):
     longitude = models.DecimalField(
         _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )
+    house_rules = models.TextField(
+        _("house rules"),
+        blank=True,
+        max_length=4000,
+        help_text=_("Shown on every mob page, e.g. spend your pledge, meet three new people."),
+    )
+    hashtag = models.CharField(
+        _("hashtags"), max_length=100, blank=True, help_text=_("For example #cashmob #lyon")
+    )
+    website = models.URLField(_("website"), blank=True, max_length=300)
+    facebook_url = models.URLField(_("Facebook page"), blank=True, max_length=300)
+    x_handle = models.CharField(_("X handle"), max_length=40, blank=True)
+    mastodon_handle = models.CharField(_("Mastodon handle"), max_length=120, blank=True)
+    instagram_handle = models.CharField(_("Instagram handle"), max_length=40, blank=True)
+    cooldown_days = models.PositiveSmallIntegerField(
+        _("cool-down after a mob (days)"),
+        default=180,
+        validators=[MaxValueValidator(3650)],
+        help_text=_("A shop mobbed more recently than this is ranked lower in votes."),
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
     )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="Membership",
@@ -113,3 +143,27 @@ class Membership(TimeStampedModel):
     @property
     def is_organiser(self) -> bool:
         return self.role in {self.Role.ORGANISER, self.Role.CO_ORGANISER}
+
+
+class ChapterFollow(TimeStampedModel):
+    """Someone who wants news of a chapter's mobs without joining it."""
+
+    chapter = models.ForeignKey(
+        Chapter, verbose_name=_("chapter"), on_delete=models.CASCADE, related_name="follows"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="chapter_follows",
+    )
+
+    class Meta:
+        verbose_name = _("chapter follower")
+        verbose_name_plural = _("chapter followers")
+        constraints = [
+            models.UniqueConstraint(fields=["chapter", "user"], name="chapters_follow_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} follows {self.chapter}"

@@ -1,9 +1,16 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
-from cashmob.chapters.models import Chapter
+from cashmob.chapters.models import Chapter, Membership
+
+if TYPE_CHECKING:
+    from cashmob.accounts.models import User
+
+ORGANISER_ROLES = (Membership.Role.ORGANISER, Membership.Role.CO_ORGANISER)
 
 
 def chapter_list_active() -> QuerySet[Chapter]:
@@ -29,3 +36,17 @@ def access_chapter(*, slug: str) -> Chapter:
     if chapter is None:
         raise Http404
     return chapter
+
+
+def membership_of(*, chapter: Chapter, user: User | None) -> Membership | None:
+    if user is None or not user.is_authenticated:
+        return None
+    return Membership.objects.filter(chapter=chapter, user=user).first()
+
+
+def is_chapter_organiser(*, chapter: Chapter, user: User | None) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    return Membership.objects.filter(chapter=chapter, user=user, role__in=ORGANISER_ROLES).exists()

@@ -1,1 +1,44 @@
 from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from cashmob.core.errors import DomainError
+from cashmob.mobs.models import Mob
+from cashmob.mobs.services import mob_publish
+
+
+@admin.register(Mob)
+class MobAdmin(admin.ModelAdmin[Mob]):
+    list_display = ("title", "chapter", "business", "starts_at", "status", "business_consent")
+    list_filter = ("status", "business_consent", "chapter")
+    search_fields = ("title", "slug", "business__name")
+    list_select_related = ("chapter", "business")
+    autocomplete_fields = ("chapter", "business", "created_by")
+    # Status and consent only change through the state machine (the actions below).
+    readonly_fields = (
+        "status",
+        "business_consent",
+        "consent_at",
+        "published_at",
+        "cancelled_at",
+        "rsvp_count",
+        "waiting_count",
+        "pledged_total_minor",
+        "checkin_count",
+        "reported_total_minor",
+        "report_count",
+    )
+    actions = ("publish",)
+
+    @admin.action(description=_("Publish the selected mobs"))
+    def publish(self, request: HttpRequest, queryset: QuerySet[Mob]) -> None:
+        for mob in queryset:
+            try:
+                mob_publish(mob=mob, actor=request.user)  # type: ignore[arg-type]
+            except DomainError as error:
+                self.message_user(request, f"{mob}: {error.message}", messages.ERROR)
+            else:
+                self.message_user(request, f"{mob}: {_('published')}", messages.SUCCESS)

@@ -45,12 +45,18 @@ CONSENTED_STATUSES = (
 
 class Mob(TimeStampedModel):
     chapter = models.ForeignKey(
-        "chapters.Chapter", verbose_name=_("chapter"), on_delete=models.PROTECT,
+        "chapters.Chapter",
+        verbose_name=_("chapter"),
+        on_delete=models.PROTECT,
         related_name="mobs",
     )
     business = models.ForeignKey(
-        "businesses.Business", verbose_name=_("business"), on_delete=models.PROTECT,
-        related_name="mobs", null=True, blank=True,
+        "businesses.Business",
+        verbose_name=_("business"),
+        on_delete=models.PROTECT,
+        related_name="mobs",
+        null=True,
+        blank=True,
     )
     title = models.CharField(_("title"), max_length=140)
     slug = models.SlugField(_("slug"), max_length=160, unique=True)
@@ -63,7 +69,10 @@ class Mob(TimeStampedModel):
     )
     currency = models.CharField(_("currency"), max_length=3)
     capacity = models.PositiveIntegerField(
-        _("maximum crowd"), null=True, blank=True, validators=[MinValueValidator(1)],
+        _("maximum crowd"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
         help_text=_("Set by the shop. Leave empty for no limit."),
     )
     status = models.CharField(
@@ -74,15 +83,21 @@ class Mob(TimeStampedModel):
     )
     consent_at = models.DateTimeField(_("consent given"), null=True, blank=True)
     reveal_at = models.DateTimeField(
-        _("reveal the shop at"), null=True, blank=True,
+        _("reveal the shop at"),
+        null=True,
+        blank=True,
         help_text=_("Keep the shop secret until this time; the meeting point is shown."),
     )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=500, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     # Running totals, maintained by the services that change them in the same transaction,
     # so that pages read one row instead of scanning RSVPs and reports.
@@ -165,10 +180,17 @@ class Mob(TimeStampedModel):
 
     @property
     def is_public(self) -> bool:
-        return self.status in {
-            MobStatus.PUBLISHED, MobStatus.LIVE, MobStatus.CLOSED, MobStatus.REPORTED,
-            MobStatus.CANCELLED,
-        } and self.published_at is not None
+        return (
+            self.status
+            in {
+                MobStatus.PUBLISHED,
+                MobStatus.LIVE,
+                MobStatus.CLOSED,
+                MobStatus.REPORTED,
+                MobStatus.CANCELLED,
+            }
+            and self.published_at is not None
+        )
 
     def is_secret_at(self, moment) -> bool:  # type: ignore[no-untyped-def]
         return self.reveal_at is not None and moment < self.reveal_at

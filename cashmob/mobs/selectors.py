@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from cashmob.chapters.selectors import is_chapter_organiser
 from cashmob.mobs.models import Mob, MobStatus
 
 if TYPE_CHECKING:
@@ -35,9 +36,11 @@ def mob_list_upcoming(*, chapter: Chapter | None = None, limit: int = 6) -> list
     Mobs of ``chapter`` come first when given (the visitor's home chapter), then others.
     """
     now = timezone.now()
-    base = mob_list_public().filter(
-        status__in=(MobStatus.PUBLISHED, MobStatus.LIVE), ends_at__gt=now
-    ).order_by("starts_at")
+    base = (
+        mob_list_public()
+        .filter(status__in=(MobStatus.PUBLISHED, MobStatus.LIVE), ends_at__gt=now)
+        .order_by("starts_at")
+    )
     if chapter is None:
         return list(base[:limit])
     local = list(base.filter(chapter=chapter)[:limit])
@@ -56,18 +59,11 @@ def mob_list_recent_results(*, limit: int = 6) -> list[Mob]:
 
 def access_mob(*, slug: str, user: User | None) -> Mob:
     """The mob page's mob: public mobs for everyone, others for the chapter's organisers."""
-    mob = (
-        Mob.objects.select_related("chapter", "business")
-        .filter(slug=slug)
-        .first()
-    )
+    mob = Mob.objects.select_related("chapter", "business").filter(slug=slug).first()
     if mob is None:
         raise Http404
     if mob.is_public:
         return mob
-    if user is not None and user.is_authenticated:
-        if user.is_staff or mob.chapter.memberships.filter(
-            user=user, role__in=("organiser", "co_organiser")
-        ).exists():
-            return mob
+    if is_chapter_organiser(chapter=mob.chapter, user=user):
+        return mob
     raise Http404
