@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "cashmob.chapters",
     "cashmob.businesses",
     "cashmob.mobs",
+    "cashmob.voting",
+    "cashmob.notifications",
 ]
 
 MIDDLEWARE = [
@@ -239,10 +241,24 @@ TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
+def _leaflet_static() -> Path:
+    import importlib.util
+
+    spec = importlib.util.find_spec("leaflet")
+    if spec is None or spec.origin is None:  # pragma: no cover - a dependency
+        raise ImproperlyConfigured("django-leaflet is not installed.")
+    return Path(spec.origin).parent / "static" / "leaflet"
+
+
 # --- Static and media -----------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# WhiteNoise indexes STATIC_ROOT at start-up and warns when it is missing (before the first
+# collectstatic, e.g. in tests); an empty folder is the honest state of a fresh install.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Leaflet's files come from the django-leaflet package. The app itself is not installed:
+# its admin module imports GeoDjango, which needs GDAL, and the site has no GIS fields.
+STATICFILES_DIRS = [BASE_DIR / "static", ("leaflet", _leaflet_static())]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 STORAGES = {
@@ -337,3 +353,29 @@ CASHMOB_NOMINATIONS_PER_USER_PER_DAY = int(os.environ.get("NOMINATIONS_PER_USER_
 CASHMOB_NOMINATIONS_PER_CHAPTER_PER_HOUR = int(
     os.environ.get("NOMINATIONS_PER_CHAPTER_PER_HOUR", "60")
 )
+
+# --- Maps and geocoding ---------------------------------------------------------------------
+# NOTE: "leaflet" must NOT be in INSTALLED_APPS (its admin imports GeoDjango → GDAL, which
+# this product does not need). Its static files are served from STATICFILES_DIRS above as
+# "leaflet/leaflet.js" and "leaflet/leaflet.css"; load them with {% static %} in templates.
+LEAFLET_CONFIG = {
+    "TILES": [
+        (
+            "OpenStreetMap",
+            "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+            {
+                "attribution": "&copy; <a href=\"https://www.openstreetmap.org/copyright\">"
+                "OpenStreetMap</a> contributors",
+                "maxZoom": 19,
+            },
+        )
+    ],
+    "DEFAULT_CENTER": (48.8566, 2.3522),
+    "DEFAULT_ZOOM": 5,
+    "MIN_ZOOM": 2,
+    "MAX_ZOOM": 19,
+    "RESET_VIEW": False,
+}
+# Address geocoding is off by default (no network); "nominatim" uses OpenStreetMap's service.
+GEOCODER = os.environ.get("GEOCODER", "").strip().lower()
+GEOCODER_URL = os.environ.get("GEOCODER_URL", "https://nominatim.openstreetmap.org/search")

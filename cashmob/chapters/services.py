@@ -15,8 +15,9 @@ from cashmob.chapters.exceptions import (
     ChapterPermissionError,
 )
 from cashmob.chapters.models import Chapter, ChapterFollow, Membership
-from cashmob.chapters.selectors import is_chapter_organiser
+from cashmob.chapters.selectors import is_chapter_organiser, user_has_verified_email
 from cashmob.core.audit import audit_record
+from cashmob.core.email import email_enqueue
 
 if TYPE_CHECKING:
     from cashmob.accounts.models import User
@@ -105,7 +106,13 @@ def membership_set_role(
     """An organiser changes a member's role. The chapter always keeps an organiser."""
     if role not in Membership.Role.values:
         raise ChapterError(_("Unknown role."), code="invalid_role", field="role")
-    if not is_chapter_organiser(chapter=chapter, user=actor):
+    # Co-organisers help run mobs; who runs the chapter stays with its organisers.
+    if not (
+        actor.is_staff
+        or Membership.objects.filter(
+            chapter=chapter, user=actor, role=Membership.Role.ORGANISER
+        ).exists()
+    ):
         raise ChapterPermissionError(
             _("Only the chapter's organisers can change roles."), code="not_organiser"
         )
@@ -146,6 +153,13 @@ def chapter_update_settings(*, chapter: Chapter, actor: User, data: dict[str, An
         raise ChapterPermissionError(
             _("Only the chapter's organisers can change its settings."), code="not_organiser"
         )
+    if "currency" in data and data["currency"] != chapter.currency and chapter.mobs.exists():
+        # Totals add up the amounts of every mob in the chapter's currency.
+        raise ChapterConflictError(
+            _("The currency cannot change once the chapter has mobs."),
+            code="currency_in_use",
+            field="currency",
+        )
     changed = {}
     for field in SETTINGS_FIELDS:
         if field in data and getattr(chapter, field) != data[field]:
@@ -158,10 +172,14 @@ def chapter_update_settings(*, chapter: Chapter, actor: User, data: dict[str, An
     return chapter
 
 
+#: Slugs that would be shadowed by the chapter pages' own URLs (``/chapters/new/``...).
+RESERVED_SLUGS = frozenset({"new", "review"})
+
+
 def _unique_slug(base: str, model: type[Chapter], *, max_length: int = 80) -> str:
     root = (slugify(base) or "chapter")[: max_length - 6]
     slug, n = root, 2
-    while model.objects.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or model.objects.filter(slug=slug).exists():
         slug, n = f"{root}-{n}", n + 1
     return slug
 
@@ -170,8 +188,14 @@ def _unique_slug(base: str, model: type[Chapter], *, max_length: int = 80) -> st
 def chapter_request(*, user: User, data: dict[str, Any]) -> Chapter:
     """Ask to start a chapter. It stays pending until a moderator approves it.
 
-    The requester becomes its organiser. A person may have one pending request at a time.
+    The requester becomes its organiser. A person may have one pending request at a time,
+    and only with a verified email address (moderators need a way to answer).
     """
+    if not user_has_verified_email(user=user):
+        raise ChapterPermissionError(
+            _("Verify your email address before asking for a new chapter."),
+            code="not_verified",
+        )
     if Chapter.objects.filter(requested_by=user, status=Chapter.Status.PENDING).exists():
         raise ChapterConflictError(
             _("You already have a chapter request waiting for approval."),
@@ -212,6 +236,14 @@ def chapter_approve(*, chapter: Chapter, moderator: User) -> Chapter:
         )
     chapter.refresh_from_db()
     audit_record(actor=moderator, action="chapter.approve", obj=chapter)
+    requester = chapter.requested_by
+    if requester is not None:
+        email_enqueue(
+            to=requester.email,
+            template="chapters/approved",
+            context={"chapter_name": chapter.name, "chapter_url": chapter.get_absolute_url()},
+            language=requester.language,
+        )
     return chapter
 
 
@@ -226,6 +258,14 @@ def chapter_reject(*, chapter: Chapter, moderator: User, reason: str) -> None:
             _("This chapter is not waiting for approval."), code="not_pending"
         )
     audit_record(actor=moderator, action="chapter.reject", obj=chapter, data={"reason": reason})
+    requester = chapter.requested_by
+    if requester is not None:
+        email_enqueue(
+            to=requester.email,
+            template="chapters/rejected",
+            context={"chapter_name": chapter.name, "reason": reason},
+            language=requester.language,
+        )
     try:
         chapter.delete()
     except IntegrityError as exc:  # pragma: no cover - a pending chapter has no mobs

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from cashmob.core.errors import ConflictError, DomainError
+from cashmob.core.errors import ConflictError, DomainError, PermissionDeniedError
 
 
 class MobError(DomainError):
@@ -13,3 +13,13 @@ class TransitionError(ConflictError):
 
 class ConsentRequiredError(ConflictError):
     """The business has not accepted; the mob cannot go ahead."""
+
+
+class MobPermissionError(PermissionDeniedError):
+    pass
+
+
+class ConsentLinkError(DomainError):
+    """A shop's private link that is forged, superseded, expired or no longer usable."""
+
+    status = 410

@@ -91,6 +91,35 @@ class Mob(TimeStampedModel):
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=500, blank=True)
+    arrival_waves = models.PositiveSmallIntegerField(
+        _("arrival waves"),
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text=_("The shop may ask mobbers to arrive in several waves."),
+    )
+    notes_for_mobbers = models.TextField(_("notes from the shop"), blank=True, max_length=2000)
+    tipping_point = models.PositiveIntegerField(
+        _("tipping point"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("The shop staffs up if at least this many people pledge."),
+    )
+    after_party_business = models.ForeignKey(
+        "businesses.Business",
+        verbose_name=_("after-party venue"),
+        on_delete=models.PROTECT,
+        related_name="after_parties",
+        null=True,
+        blank=True,
+    )
+    after_party_starts_at = models.DateTimeField(_("after-party starts"), null=True, blank=True)
+    after_party_consent = models.CharField(
+        _("after-party consent"),
+        max_length=12,
+        choices=Consent.choices,
+        default=Consent.NOT_ASKED,
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -194,3 +223,88 @@ class Mob(TimeStampedModel):
 
     def is_secret_at(self, moment) -> bool:  # type: ignore[no-untyped-def]
         return self.reveal_at is not None and moment < self.reveal_at
+
+
+class ConsentRequest(TimeStampedModel):
+    """What the organiser asks a shop, and the shop's current answer.
+
+    The shop answers on a private page reached through a signed link carrying ``nonce``;
+    no account is needed. Each answer is also kept in :class:`ConsentAnswer`.
+    """
+
+    class Kind(models.TextChoices):
+        MOB = "mob", _("The mob")
+        AFTER_PARTY = "after_party", _("The after-party")
+
+    mob = models.ForeignKey(
+        Mob, verbose_name=_("mob"), on_delete=models.CASCADE, related_name="consent_requests"
+    )
+    business = models.ForeignKey(
+        "businesses.Business",
+        verbose_name=_("business"),
+        on_delete=models.CASCADE,
+        related_name="consent_requests",
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.MOB)
+    nonce = models.CharField(_("nonce"), max_length=64, unique=True)
+    sent_to = models.EmailField(_("sent to"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    expires_at = models.DateTimeField(_("link expires"))
+    slots = models.JSONField(_("proposed slots"), default=list)
+    expected_headcount = models.PositiveIntegerField(_("expected headcount"), default=0)
+    pledge_minor = models.PositiveIntegerField(_("pledge (minor units)"))
+    currency = models.CharField(_("currency"), max_length=3)
+    message = models.TextField(_("message from the organiser"), blank=True, max_length=2000)
+    answer = models.CharField(
+        _("answer"), max_length=12, choices=Consent.choices, default=Consent.PENDING
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    accepted_starts_at = models.DateTimeField(_("accepted start"), null=True, blank=True)
+    accepted_ends_at = models.DateTimeField(_("accepted end"), null=True, blank=True)
+    proposed_times = models.TextField(_("times the shop proposes"), blank=True, max_length=1000)
+    decline_reason = models.TextField(_("reason for declining"), blank=True, max_length=1000)
+    superseded = models.BooleanField(_("superseded by a newer request"), default=False)
+
+    class Meta:
+        verbose_name = _("consent request")
+        verbose_name_plural = _("consent requests")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mob", "kind"],
+                condition=Q(superseded=False),
+                name="mobs_one_live_consent_request",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} consent for {self.mob_id}"
+
+
+class ConsentAnswer(models.Model):
+    """Every answer the shop gave, in order, for the organiser's record."""
+
+    request = models.ForeignKey(
+        ConsentRequest,
+        verbose_name=_("request"),
+        on_delete=models.CASCADE,
+        related_name="answers",
+    )
+    answer = models.CharField(_("answer"), max_length=12, choices=Consent.choices)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("consent answer")
+        verbose_name_plural = _("consent answers")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return self.answer

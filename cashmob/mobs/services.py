@@ -2,19 +2,36 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from cashmob.businesses.models import Business
+from cashmob.chapters.selectors import is_chapter_organiser
 from cashmob.core.audit import audit_record
-from cashmob.mobs.exceptions import ConsentRequiredError, TransitionError
+from cashmob.core.email import email_enqueue
+from cashmob.core.models import AuditEntry
+from cashmob.mobs.exceptions import (
+    ConsentRequiredError,
+    MobError,
+    MobPermissionError,
+    TransitionError,
+)
 from cashmob.mobs.models import CONSENTED_STATUSES, Consent, Mob, MobStatus
 from cashmob.mobs.states import can_transition
+from cashmob.notifications.models import Kind
+from cashmob.notifications.services import notify
 
 if TYPE_CHECKING:
     from cashmob.accounts.models import User
+    from cashmob.chapters.models import Chapter
 
 
 @transaction.atomic
@@ -70,9 +87,287 @@ def mob_transition(
     return mob
 
 
+# --- Planning, publishing, changes ------------------------------------------------------------
+
+DEFAULT_REVEAL_BEFORE = timedelta(hours=6)
+PLAN_FIELDS = ("title", "description", "meeting_point", "pledge_minor")
+
+
+def _mob_url(mob: Mob) -> str:
+    return settings.SITE_URL + reverse("mobs:detail", kwargs={"slug": mob.slug})
+
+
+def _require_organiser(mob: Mob, actor: User) -> None:
+    if not is_chapter_organiser(chapter=mob.chapter, user=actor):
+        raise MobPermissionError(
+            _("Only the chapter's organisers can do this."), code="not_organiser"
+        )
+
+
+def _unique_slug(title: str) -> str:
+    root = slugify(title)[:140] or "mob"
+    slug, n = root, 2
+    while Mob.objects.filter(slug=slug).exists():
+        slug, n = f"{root}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def mob_plan(
+    *,
+    chapter: Chapter,
+    actor: User,
+    title: str,
+    pledge_minor: int | None = None,
+    meeting_point: str = "",
+    description: str = "",
+) -> Mob:
+    """Start planning a mob: the shop and the date are chosen next (vote and poll)."""
+    if not is_chapter_organiser(chapter=chapter, user=actor):
+        raise MobPermissionError(
+            _("Only the chapter's organisers can plan mobs."), code="not_organiser"
+        )
+    pledge = pledge_minor if pledge_minor is not None else chapter.default_pledge_minor
+    if pledge < chapter.default_pledge_minor // 2 or pledge <= 0:
+        raise MobError(
+            _("The pledge cannot be below half the chapter's default pledge."),
+            code="pledge_too_low",
+            field="pledge_minor",
+        )
+    mob = Mob(
+        chapter=chapter,
+        title=title,
+        slug=_unique_slug(title),
+        description=description,
+        meeting_point=meeting_point,
+        pledge_minor=pledge,
+        currency=chapter.currency,
+        created_by=actor,
+    )
+    mob.full_clean()
+    mob.save()
+    audit_record(actor=actor, action="mob.plan", obj=mob)
+    return mob
+
+
+def mob_choose_business(*, mob: Mob, actor: User, business: Business) -> Mob:
+    """The organiser picks the shop directly (or confirms the vote's winner)."""
+    _require_organiser(mob, actor)
+    if business.chapter_id != mob.chapter_id:
+        raise MobError(_("This shop belongs to another chapter."), code="wrong_chapter")
+    if business.status not in (Business.Status.NOMINATED, Business.Status.ACTIVE):
+        raise MobError(_("This shop cannot be mobbed."), code="not_eligible")
+    updated = Mob.objects.filter(pk=mob.pk, status=MobStatus.PLANNING).update(
+        business=business, updated_at=timezone.now()
+    )
+    if updated != 1:
+        raise TransitionError(
+            _("The shop can only be changed while the mob is being planned."),
+            code="not_planning",
+        )
+    audit_record(actor=actor, action="mob.choose_business", obj=mob, data={"business": business.pk})
+    mob.refresh_from_db()
+    return mob
+
+
+def mob_audience(*, mob: Mob) -> QuerySet[User]:
+    """Members and followers of the mob's chapter."""
+    from cashmob.accounts.models import User
+
+    return User.objects.filter(
+        Q(memberships__chapter_id=mob.chapter_id) | Q(chapter_follows__chapter_id=mob.chapter_id),
+        is_active=True,
+    ).distinct()
+
+
+def mob_participants(*, mob: Mob) -> QuerySet[User]:
+    """The people taking part: those with an RSVP once RSVPs exist, else the organisers."""
+    from cashmob.accounts.models import User
+
+    return User.objects.filter(
+        memberships__chapter_id=mob.chapter_id,
+        memberships__role__in=("organiser", "co_organiser"),
+        is_active=True,
+    ).distinct()
+
+
+@transaction.atomic
+def mob_publish(
+    *,
+    mob: Mob,
+    actor: User | None,
+    reveal_at: datetime | None = None,
+    keep_secret: bool = False,
+) -> Mob:
+    """Publish a mob the shop has accepted: time, meeting point and pledge are now fixed.
+
+    With ``keep_secret``, the shop stays hidden until ``reveal_at`` (default: six hours
+    before the start); a task reveals it then. The shop itself always knows.
+    """
+    if actor is not None:
+        _require_organiser(mob, actor)
+    mob.refresh_from_db()
+    if not mob.meeting_point.strip():
+        raise MobError(
+            _("Set a meeting point before publishing."),
+            code="no_meeting_point",
+            field="meeting_point",
+        )
+    if mob.starts_at is None or mob.starts_at <= timezone.now():
+        raise MobError(_("The mob must start in the future."), code="in_the_past")
+    extra: dict[str, Any] = {}
+    if keep_secret:
+        reveal = reveal_at or mob.starts_at - DEFAULT_REVEAL_BEFORE
+        if reveal > mob.starts_at:
+            raise MobError(
+                _("Reveal the shop before the mob starts."),
+                code="reveal_after_start",
+                field="reveal_at",
+            )
+        extra["reveal_at"] = reveal
+    else:
+        extra["reveal_at"] = None
+    mob = mob_transition(mob=mob, to=MobStatus.PUBLISHED, actor=actor, extra=extra)
+    context = _mob_context(mob)
+    notify(
+        users=mob_audience(mob=mob),
+        kind=Kind.NEW_MOB,
+        event_key=f"mob:{mob.pk}:published",
+        template="mobs/published",
+        context=context,
+    )
+    if mob.reveal_at is not None and mob.reveal_at > timezone.now():
+        from cashmob.mobs.tasks import reveal_mob
+
+        reveal_at_time = mob.reveal_at
+        transaction.on_commit(
+            lambda: reveal_mob.using(run_after=reveal_at_time).enqueue(mob_id=mob.pk)
+        )
+    return mob
+
+
+def _mob_context(mob: Mob) -> dict[str, Any]:
+    secret = mob.reveal_at is not None and mob.reveal_at > timezone.now()
+    return {
+        "mob_title": mob.title,
+        "mob_url": _mob_url(mob),
+        "chapter_name": mob.chapter.name,
+        "starts_at": mob.starts_at.isoformat() if mob.starts_at else "",
+        "ends_at": mob.ends_at.isoformat() if mob.ends_at else "",
+        "time_zone": mob.chapter.time_zone,
+        "meeting_point": mob.meeting_point,
+        "pledge_minor": mob.pledge_minor,
+        "currency": mob.currency,
+        "business_name": "" if secret or mob.business is None else mob.business.name,
+        "business_address": "" if secret or mob.business is None else mob.business.address,
+        "secret": secret,
+        "reveal_at": mob.reveal_at.isoformat() if mob.reveal_at else "",
+    }
+
+
+@transaction.atomic
+def mob_reveal(*, mob: Mob, actor: User | None = None) -> Mob:
+    """Reveal a secret shop now (the task at reveal time, or an organiser's button).
+
+    Revealing twice notifies once: the notification's event key is per mob.
+    """
+    if actor is not None:
+        _require_organiser(mob, actor)
+    now = timezone.now()
+    Mob.objects.filter(pk=mob.pk, reveal_at__gt=now).update(reveal_at=now, updated_at=now)
+    mob.refresh_from_db()
+    if mob.status not in (MobStatus.PUBLISHED, MobStatus.LIVE):
+        return mob
+    audit_record(actor=actor, action="mob.reveal", obj=mob)
+    notify(
+        users=mob_participants(mob=mob),
+        kind=Kind.CHANGE,
+        event_key=f"mob:{mob.pk}:revealed",
+        template="mobs/revealed",
+        context=_mob_context(mob),
+    )
+    return mob
+
+
+@transaction.atomic
+def mob_update_details(*, mob: Mob, actor: User, data: dict[str, Any]) -> Mob:
+    """Change the time or place of a mob; after publishing, everyone taking part is told
+    exactly what changed. A new time must still fit what the shop agreed to, so a time
+    change before publishing sends the mob back to the shop for consent.
+    """
+    _require_organiser(mob, actor)
+    mob = Mob.objects.select_for_update().select_related("chapter", "business").get(pk=mob.pk)
+    if mob.status in (MobStatus.LIVE, MobStatus.CLOSED, MobStatus.REPORTED, MobStatus.CANCELLED):
+        raise TransitionError(_("This mob can no longer be changed."), code="mob_locked")
+    allowed = ("title", "description", "meeting_point", "starts_at", "ends_at")
+    changes = {k: v for k, v in data.items() if k in allowed and getattr(mob, k) != v}
+    if not changes:
+        return mob
+    starts = changes.get("starts_at", mob.starts_at)
+    ends = changes.get("ends_at", mob.ends_at)
+    if ("starts_at" in changes or "ends_at" in changes) and (
+        starts is None or ends is None or ends <= starts or starts <= timezone.now()
+    ):
+        raise MobError(
+            _("The mob must start in the future and end after it starts."),
+            code="bad_time",
+            field="starts_at",
+        )
+    for field, value in changes.items():
+        setattr(mob, field, value)
+    mob.full_clean()
+    mob.save()
+    described = {
+        k: (v.isoformat() if isinstance(v, datetime) else str(v)) for k, v in changes.items()
+    }
+    audit_record(actor=actor, action="mob.change", obj=mob, data=described)
+    if mob.status == MobStatus.PUBLISHED and (
+        {"starts_at", "ends_at", "meeting_point"} & set(changes)
+    ):
+        version = AuditEntry.objects.filter(
+            object_type="mobs.mob", object_id=str(mob.pk), action="mob.change"
+        ).count()
+        notify(
+            users=mob_participants(mob=mob),
+            kind=Kind.CHANGE,
+            event_key=f"mob:{mob.pk}:changed:{version}",
+            template="mobs/changed",
+            context={**_mob_context(mob), "changed": sorted(described)},
+        )
+    return mob
+
+
 def mob_cancel(*, mob: Mob, actor: User | None, reason: str) -> Mob:
-    return mob_transition(mob=mob, to=MobStatus.CANCELLED, actor=actor, reason=reason)
-
-
-def mob_publish(*, mob: Mob, actor: User | None) -> Mob:
-    return mob_transition(mob=mob, to=MobStatus.PUBLISHED, actor=actor)
+    """Cancel a mob before it goes live; everyone is told, the shop included."""
+    if actor is not None:
+        _require_organiser(mob, actor)
+    if not reason.strip():
+        raise MobError(_("Say why the mob is cancelled."), code="no_reason", field="reason")
+    was_public = mob.published_at is not None
+    mob = mob_transition(mob=mob, to=MobStatus.CANCELLED, actor=actor, reason=reason)
+    context = {**_mob_context(mob), "reason": reason}
+    audience = mob_audience(mob=mob) if was_public else mob_participants(mob=mob)
+    notify(
+        users=audience,
+        kind=Kind.CHANGE,
+        event_key=f"mob:{mob.pk}:cancelled",
+        template="mobs/cancelled",
+        context=context,
+    )
+    if (
+        mob.business is not None
+        and mob.business.contact_email
+        and mob.business_consent
+        in (
+            Consent.ACCEPTED,
+            Consent.PENDING,
+            Consent.PROPOSED,
+        )
+    ):
+        email_enqueue(
+            to=mob.business.contact_email,
+            template="mobs/cancelled_business",
+            context={**context, "business_name": mob.business.name},
+            language=mob.chapter.language,
+        )
+    return mob

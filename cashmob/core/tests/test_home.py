@@ -24,7 +24,7 @@ def test_home_empty_world_shows_empty_states(client) -> None:  # type: ignore[no
 
 
 def test_home_lists_upcoming_and_results_but_not_unpublished(client) -> None:  # type: ignore[no-untyped-def]
-    upcoming = PublishedMobFactory(title="Books at Shakespeare & Sons")
+    upcoming = PublishedMobFactory(title="Books at Shakespeare and Sons")
     result = ReportedMobFactory(title="Record day at Vinyl Hut")
     hidden = MobFactory(title="Secret planning")
     response = client.get(reverse("home"))

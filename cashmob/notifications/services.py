@@ -1,0 +1,119 @@
+"""The one notification module every feature uses.
+
+``notify`` records one :class:`Notification` per recipient who wants this kind of
+message, and queues delivery after the transaction commits. Delivery is by email today;
+a channel is a function of the notification, so others can be added beside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.utils import timezone
+
+from cashmob.core.email import email_render
+from cashmob.notifications.models import PREFERENCE_FIELD, Kind, Notification
+
+if TYPE_CHECKING:
+    from cashmob.accounts.models import User
+
+MAX_ATTEMPTS = 5
+
+
+def wants(user: User, kind: str) -> bool:
+    field = PREFERENCE_FIELD.get(kind)
+    return user.is_active and (field is None or bool(getattr(user, field)))
+
+
+def notify(
+    *,
+    users: Iterable[User],
+    kind: Kind | str,
+    event_key: str,
+    template: str,
+    context: dict[str, Any],
+) -> list[Notification]:
+    """Tell ``users`` about an event, once each, in their own language.
+
+    Recipients who switched this kind off are skipped. Calling it again for the same
+    ``event_key`` creates nothing new and sends nothing twice.
+    """
+    recipients = {u.pk: u for u in users if wants(u, kind)}
+    if not recipients:
+        return []
+    already = set(
+        Notification.objects.filter(user_id__in=recipients, event_key=event_key).values_list(
+            "user_id", flat=True
+        )
+    )
+    fresh = [
+        Notification(user_id=pk, kind=kind, event_key=event_key, template=template, context=context)
+        for pk in recipients
+        if pk not in already
+    ]
+    Notification.objects.bulk_create(fresh, ignore_conflicts=True)
+    created = list(
+        Notification.objects.filter(
+            user_id__in=[n.user_id for n in fresh], event_key=event_key, sent_at__isnull=True
+        )
+    )
+    ids = [n.pk for n in created]
+    if ids:
+        from cashmob.notifications.tasks import deliver_notifications
+
+        transaction.on_commit(lambda: deliver_notifications.enqueue(notification_ids=ids))
+    return created
+
+
+def notification_deliver(*, notification_id: int) -> bool:
+    """Send one notification if it has not been sent; return whether it was sent now.
+
+    The row is claimed with a conditional update first, so two workers running the same
+    task cannot both send it.
+    """
+    notification = Notification.objects.select_related("user").filter(pk=notification_id).first()
+    if notification is None or notification.sent_at is not None:
+        return False
+    user = notification.user
+    claimed = Notification.objects.filter(pk=notification.pk, sent_at__isnull=True).update(
+        sent_at=timezone.now(), attempts=notification.attempts + 1
+    )
+    if claimed != 1:
+        return False
+    context = {"recipient_name": user.public_name, **notification.context}
+    try:
+        subject, text, html = email_render(
+            template=notification.template, context=context, language=user.language
+        )
+        message = EmailMultiAlternatives(
+            subject=subject, body=text, to=[user.email], from_email=settings.DEFAULT_FROM_EMAIL
+        )
+        message.attach_alternative(html, "text/html")
+        message.send()
+    except Exception as error:
+        # Release the claim so a retry can send it; keep the reason for the admin.
+        Notification.objects.filter(pk=notification.pk).update(
+            sent_at=None, last_error=str(error)[:500]
+        )
+        raise
+    return True
+
+
+def notification_retry_unsent(*, older_than_seconds: int = 300) -> int:
+    """Queue again the notifications whose delivery failed; returns how many."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    ids = list(
+        Notification.objects.filter(
+            sent_at__isnull=True, created_at__lt=cutoff, attempts__lt=MAX_ATTEMPTS
+        ).values_list("pk", flat=True)[:1000]
+    )
+    if ids:
+        from cashmob.notifications.tasks import deliver_notifications
+
+        deliver_notifications.enqueue(notification_ids=ids)
+    return len(ids)

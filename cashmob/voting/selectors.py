@@ -1,0 +1,127 @@
+"""Reads for votes and date polls."""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from cashmob.accounts.models import User
+from cashmob.businesses.models import Business
+from cashmob.voting.models import Ballot, DatePoll, ShopVote, Slot, SlotAnswer
+
+if TYPE_CHECKING:
+    from cashmob.chapters.models import Chapter
+    from cashmob.mobs.models import Mob
+
+
+def eligible_businesses(*, chapter: Chapter, now: datetime | None = None) -> QuerySet[Business]:
+    """Shops that may be put to a vote: listed, not excluded, not mobbed within cool-down."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=chapter.cooldown_days)
+    return (
+        Business.objects.filter(
+            chapter=chapter,
+            status__in=(Business.Status.NOMINATED, Business.Status.ACTIVE),
+        )
+        .filter(Q(last_mobbed_at__isnull=True) | Q(last_mobbed_at__lt=cutoff))
+        .order_by("mob_count", "name")
+    )
+
+
+def mob_members(*, mob: Mob) -> QuerySet[User]:
+    """Everyone who should hear about the mob's planning: the chapter's members."""
+    return User.objects.filter(memberships__chapter_id=mob.chapter_id, is_active=True)
+
+
+def access_vote(*, pk: int) -> ShopVote:
+    vote = ShopVote.objects.select_related("mob__chapter", "winner").filter(pk=pk).first()
+    if vote is None:
+        raise Http404
+    return vote
+
+
+def vote_candidates(*, vote: ShopVote) -> list:  # type: ignore[type-arg]
+    """Candidates with their shops; counts only once the vote is closed."""
+    qs = vote.candidates.select_related("business")
+    if vote.status == "closed":
+        return list(qs.order_by("rank", "id"))
+    return list(qs.order_by("business__name"))
+
+
+def ballot_of(*, vote: ShopVote, user: User) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    ballot = Ballot.objects.filter(vote=vote, user=user).first()
+    if ballot is None:
+        return set()
+    return set(ballot.choices.values_list("pk", flat=True))
+
+
+@dataclass(frozen=True, slots=True)
+class SlotScore:
+    slot: Slot
+    yes: int
+    maybe: int
+    no: int
+
+    @property
+    def score(self) -> int:
+        return 2 * self.yes + self.maybe
+
+
+def date_poll_ranking(*, poll: DatePoll) -> list[SlotScore]:
+    """Slots best first: most yes, then most "if need be", then earliest."""
+    answer = SlotAnswer.Answer
+    slots = poll.slots.annotate(
+        n_yes=Count("answers", filter=Q(answers__answer=answer.YES)),
+        n_maybe=Count("answers", filter=Q(answers__answer=answer.MAYBE)),
+        n_no=Count("answers", filter=Q(answers__answer=answer.NO)),
+    )
+    scores = [SlotScore(s, s.n_yes, s.n_maybe, s.n_no) for s in slots]  # type: ignore[attr-defined]
+    scores.sort(key=lambda s: (-s.yes, -s.maybe, s.slot.starts_at))
+    return scores
+
+
+def access_poll(*, pk: int) -> DatePoll:
+    poll = DatePoll.objects.select_related("mob__chapter", "chosen").filter(pk=pk).first()
+    if poll is None:
+        raise Http404
+    return poll
+
+
+def answers_of(*, poll: DatePoll, user: User) -> dict[int, str]:
+    if not user.is_authenticated:
+        return {}
+    return dict(
+        SlotAnswer.objects.filter(slot__poll=poll, user=user).values_list("slot_id", "answer")
+    )
+
+
+def suggest_slots(
+    *, time_zone: str, start: date, count: int = 6, hours: int = 2
+) -> list[tuple[datetime, datetime]]:
+    """Evening and weekend slots from ``start`` on, the classic cash-mob times.
+
+    Weekdays at 18:00 local time, Saturdays at 11:00 and Sundays at 14:00; returned in UTC.
+    """
+    zone = zoneinfo.ZoneInfo(time_zone)
+    picks: list[tuple[datetime, datetime]] = []
+    day = start
+    while len(picks) < count:
+        weekday = day.weekday()
+        at = time(11) if weekday == 5 else time(14) if weekday == 6 else time(18)
+        local = datetime.combine(day, at, tzinfo=zone)
+        picks.append(
+            (
+                local.astimezone(zoneinfo.ZoneInfo("UTC")),
+                (local + timedelta(hours=hours)).astimezone(zoneinfo.ZoneInfo("UTC")),
+            )
+        )
+        day += timedelta(days=1)
+    return picks
