@@ -141,7 +141,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA temp_store=MEMORY;"
         ),
     }
-    _db["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+    # A file, not memory, so that tests can reach it from threads and from real server and
+    # worker processes; one per test process, so that parallel runs never share one.
+    _db["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}
 elif _db["ENGINE"] == "django.db.backends.postgresql":
     _db["OPTIONS"] = {"pool": env_bool("DATABASE_POOL", default=False)}
     # Persistent connections avoid a ~5 ms connect per request; a pool replaces them.
@@ -241,6 +243,7 @@ TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
+
 def _leaflet_static() -> Path:
     import importlib.util
 
@@ -308,9 +311,7 @@ SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # --- Background tasks -----------------------------------------------------------------------
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get(
-            "TASKS_BACKEND", "django_tasks_db.DatabaseBackend"
-        ),
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
 
@@ -364,7 +365,7 @@ LEAFLET_CONFIG = {
             "OpenStreetMap",
             "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
             {
-                "attribution": "&copy; <a href=\"https://www.openstreetmap.org/copyright\">"
+                "attribution": '&copy; <a href="https://www.openstreetmap.org/copyright">'
                 "OpenStreetMap</a> contributors",
                 "maxZoom": 19,
             },

@@ -16,6 +16,7 @@ urlpatterns = [
     path("chapters/", include("cashmob.chapters.urls")),
     path("shops/", include("cashmob.businesses.urls")),
     path("mobs/", include("cashmob.mobs.urls")),
+    path("choose/", include("cashmob.voting.urls")),
     path("admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),
 ]

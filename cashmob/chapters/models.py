@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from cashmob.core.models import TimeStampedModel
-from cashmob.core.validators import no_markup
 from cashmob.core.money import Money
+from cashmob.core.validators import no_markup
 
 
 @cache

@@ -79,7 +79,7 @@ def test_business_search_text_and_near_combined() -> None:
 
 def _sqlite_plan(sql: str, params: tuple) -> str:  # type: ignore[type-arg]
     with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)  # noqa: S608
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
         return "\n".join(str(row[-1]) for row in cursor.fetchall())
 
 

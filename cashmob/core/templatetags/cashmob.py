@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
 from django import template
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cashmob.core.money import Money, format_money
 
+if TYPE_CHECKING:
+    from django.core.paginator import Page
+
 register = template.Library()
+
+
+class _MaySecret(Protocol):
+    def is_secret_at(self, moment: datetime) -> bool: ...
 
 
 @register.filter
@@ -65,3 +74,23 @@ def hours(value: float | None) -> str:
         count = int(value)
         return ngettext("%(n)s hour", "%(n)s hours", count) % {"n": count}
     return _("%(n)s hours") % {"n": formats.number_format(round(value, 1), 1)}
+
+
+@register.filter
+def shop_hidden(mob: _MaySecret) -> bool:
+    """``{% if mob|shop_hidden %}``: the mob still keeps its shop secret (before reveal_at)."""
+    return mob.is_secret_at(timezone.now())
+
+
+@register.filter
+def page_range(page: Page) -> Iterator[int | str]:
+    """Page numbers around the current page, with ellipses, for the pagination include."""
+    return page.paginator.get_elided_page_range(page.number)
+
+
+@register.simple_tag
+def iso_local(value: str, zone: str, fmt: str = "DATETIME_FORMAT") -> str:
+    """An ISO 8601 instant (as stored in task payloads) shown in ``zone``."""
+    if not value:
+        return ""
+    return formats.date_format(datetime.fromisoformat(value).astimezone(ZoneInfo(zone)), fmt)

@@ -1,0 +1,74 @@
+"""Email as a background task: every message has a text and an HTML part rendered from
+templates in the recipient's language, and is sent through Django's configured backend.
+
+Callers use :func:`email_enqueue`, which queues the task only once the surrounding
+transaction commits, so nobody is emailed about something that was rolled back.
+
+Templates for a message named ``NAME`` live at ``email/NAME.subject.txt`` (one line),
+``email/NAME.txt`` and ``email/NAME.html``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.utils import translation
+
+
+def email_render(
+    *, template: str, context: Mapping[str, Any], language: str
+) -> tuple[str, str, str]:
+    """Return ``(subject, text, html)`` of message ``template`` rendered in ``language``."""
+    context = {"site_url": settings.SITE_URL, "LANGUAGE_CODE": language, **context}
+    with translation.override(language):
+        subject = render_to_string(f"email/{template}.subject.txt", context)
+        text = render_to_string(f"email/{template}.txt", context)
+        html = render_to_string(f"email/{template}.html", context)
+    # A header line never spans lines: templates may end with a newline.
+    subject = " ".join(subject.split())
+    return subject, text, html
+
+
+@task(queue_name="default")
+def send_templated_email(
+    *, to: list[str], template: str, context: dict[str, Any], language: str
+) -> int:
+    """Render and send one message; return how many were sent (0 or 1).
+
+    Takes primitive arguments only, so that the queued row is plain JSON. Sending the same
+    message twice is the only harm a retry can do, and the backend reports failures by
+    raising, which marks the task failed in the queue.
+    """
+    subject, text, html = email_render(template=template, context=context, language=language)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=list(to))
+    message.attach_alternative(html, "text/html")
+    return message.send()
+
+
+def email_enqueue(
+    *,
+    to: str | Sequence[str],
+    template: str,
+    context: Mapping[str, Any] | None = None,
+    language: str | None = None,
+) -> None:
+    """Queue message ``template`` for ``to`` once the current transaction commits.
+
+    ``context`` must be JSON-serialisable (ids, strings, numbers): the worker renders the
+    templates later, in another process. ``language`` defaults to the site's language;
+    pass the recipient's own (``user.language``).
+    """
+    recipients = [to] if isinstance(to, str) else list(to)
+    kwargs = {
+        "to": recipients,
+        "template": template,
+        "context": dict(context or {}),
+        "language": language or settings.LANGUAGE_CODE,
+    }
+    transaction.on_commit(lambda: send_templated_email.enqueue(**kwargs))

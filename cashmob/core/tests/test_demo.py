@@ -1,0 +1,84 @@
+"""``cashmob demo`` builds a realistic world, and building it twice changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import check_password
+from django.core.management import call_command
+from django.utils import timezone
+
+from cashmob.accounts.models import User
+from cashmob.businesses.models import Business
+from cashmob.chapters.models import Chapter, Membership
+from cashmob.core.demo import DEMO_PASSWORD, ORGANISER_EMAIL
+from cashmob.mobs.models import Consent, Mob, MobStatus
+
+pytestmark = pytest.mark.django_db
+
+MOB_FIELDS = (
+    "slug",
+    "chapter__slug",
+    "business__slug",
+    "status",
+    "starts_at",
+    "ends_at",
+    "rsvp_count",
+    "checkin_count",
+    "reported_total_minor",
+    "confirmed_total_minor",
+)
+
+
+def _world() -> dict[str, object]:
+    return {
+        "chapters": sorted(Chapter.objects.values_list("pk", "slug", "currency", "time_zone")),
+        "businesses": sorted(Business.objects.values_list("pk", "slug", "chapter__slug")),
+        "users": sorted(User.objects.values_list("pk", "email")),
+        "emails": sorted(EmailAddress.objects.values_list("pk", "email", "verified")),
+        "memberships": sorted(Membership.objects.values_list("pk", "chapter_id", "user_id")),
+        "mobs": sorted(Mob.objects.values_list("pk", *MOB_FIELDS)),
+    }
+
+
+def test_demo_twice_gives_the_same_world() -> None:
+    call_command("demo", verbosity=0)
+    first = _world()
+    call_command("demo", verbosity=0)
+    assert _world() == first
+
+
+def test_demo_world_spans_countries_currencies_and_languages() -> None:
+    call_command("demo", verbosity=0)
+    chapters = Chapter.objects.all()
+    assert chapters.count() >= 3
+    assert len({c.country.code for c in chapters}) >= 3
+    assert len({c.currency for c in chapters}) >= 3
+    assert len({c.language for c in chapters}) >= 3
+    assert len({c.time_zone for c in chapters}) >= 3
+    assert Business.objects.count() >= 30
+
+
+def test_demo_has_past_results_and_upcoming_published_mobs() -> None:
+    call_command("demo", verbosity=0)
+    now = timezone.now()
+    reported = Mob.objects.filter(status=MobStatus.REPORTED)
+    assert reported.exists()
+    for mob in reported:
+        assert mob.starts_at < now
+        assert mob.business_consent == Consent.ACCEPTED
+        assert mob.published_at is not None
+        assert mob.confirmed_total_minor
+        assert mob.reported_total_minor > 0
+        assert mob.checkin_count > 0
+    upcoming = Mob.objects.filter(status=MobStatus.PUBLISHED, starts_at__gt=now)
+    assert upcoming.count() >= 3
+    assert all(m.published_at and m.published_at <= now for m in upcoming)
+
+
+def test_demo_organiser_has_documented_password_and_verified_email() -> None:
+    call_command("demo", verbosity=0)
+    organiser = User.objects.get(email=ORGANISER_EMAIL)
+    assert check_password(DEMO_PASSWORD, organiser.password)
+    assert EmailAddress.objects.filter(user=organiser, verified=True, primary=True).exists()
+    assert Membership.objects.get(user=organiser, chapter__slug="lyon").is_organiser

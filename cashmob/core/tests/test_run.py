@@ -1,0 +1,59 @@
+"""``cashmob run`` serves the product over real HTTP, with the demo world, and stops cleanly."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import time
+import urllib.request
+from urllib.error import URLError
+
+import pytest
+
+from cashmob.core.tests.helpers import BASE_DIR, CASHMOB, child_env, free_port
+
+STARTUP_LIMIT = 90  # seconds: migrate, collect static files, load the demo world, boot.
+
+
+def _get(url: str) -> tuple[int, str]:
+    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - local URL
+        return response.status, response.read().decode()
+
+
+@pytest.mark.slow
+def test_run_serves_home_page_and_health_check(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    port = free_port()
+    process = subprocess.Popen(  # noqa: S603
+        [*CASHMOB, "run", "--port", str(port), "--workers", "1"],
+        cwd=BASE_DIR,
+        env=child_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP_LIMIT
+        while True:
+            assert process.poll() is None, process.communicate()[0]
+            try:
+                status, body = _get(f"{base}/healthz")
+                break
+            except (URLError, ConnectionError):
+                assert time.monotonic() < deadline, "cashmob run did not answer in time"
+                time.sleep(0.3)
+        assert status == 200
+        assert '"ok"' in body
+        status, body = _get(f"{base}/")
+        assert status == 200
+        assert "Cash Mob Lyon" in body or "Cash mob" in body
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            output, _ = process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            output, _ = process.communicate()
+    assert process.returncode == 0, output
+    assert f"http://127.0.0.1:{port}/" in output
+    assert (tmp_path / "static" / "admin").is_dir()
