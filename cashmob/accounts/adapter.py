@@ -1,0 +1,75 @@
+"""How django-allauth creates people and sends them mail, Cashmob's way."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialApp, SocialLogin
+from django.conf import settings
+from django.http import Http404, HttpRequest
+from django.utils import translation
+
+from cashmob.accounts.models import User
+
+
+def active_language() -> str:
+    """The supported language the current request is served in (the site default if none)."""
+    try:
+        return translation.get_supported_language_variant(
+            translation.get_language() or settings.LANGUAGE_CODE
+        )
+    except LookupError:
+        return settings.LANGUAGE_CODE
+
+
+def recipient_language(*, email: str) -> str:
+    """The profile language of whoever owns ``email``; the page's language for a stranger."""
+    address = EmailAddress.objects.filter(email__iexact=email).select_related("user").first()
+    if address is not None:
+        return address.user.language
+    user = User.objects.filter(email__iexact=email).only("language").first()
+    if user is not None:
+        return user.language
+    return active_language()
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def new_user(self, request: HttpRequest) -> User:
+        """A new account (by email or social login) starts in the language of the sign-up page."""
+        user = super().new_user(request)
+        user.language = active_language()
+        return user
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """Write every account email in its recipient's language, not the sender's."""
+        with translation.override(recipient_language(email=email)):
+            super().send_mail(template_prefix, email, context)
+
+
+class ProviderNotConfiguredError(SocialApp.DoesNotExist, Http404):
+    """A social login whose credentials are not set: a 404 for browsers, as allauth expects."""
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def get_app(
+        self, request: HttpRequest, provider: str, client_id: str | None = None
+    ) -> SocialApp:
+        """Answer 404, not 500, at the login address of a provider that is switched off."""
+        try:
+            return super().get_app(request, provider, client_id=client_id)
+        except SocialApp.DoesNotExist as error:
+            raise ProviderNotConfiguredError(provider) from error
+
+    def populate_user(
+        self, request: HttpRequest, sociallogin: SocialLogin, data: dict[str, Any]
+    ) -> User:
+        """Take the display name from the social profile, cut to what the profile allows."""
+        user = super().populate_user(request, sociallogin, data)
+        name = (data.get("name") or "").strip()
+        if name and not user.display_name:
+            max_length = User._meta.get_field("display_name").max_length or 80
+            user.display_name = name[:max_length]
+        return user
