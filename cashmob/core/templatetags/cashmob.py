@@ -94,3 +94,9 @@ def iso_local(value: str, zone: str, fmt: str = "DATETIME_FORMAT") -> str:
     if not value:
         return ""
     return formats.date_format(datetime.fromisoformat(value).astimezone(ZoneInfo(zone)), fmt)
+
+
+@register.filter
+def get_item(mapping: dict, key: object) -> object:  # type: ignore[type-arg]
+    """``{{ positions|get_item:rsvp.pk }}``: look a key up in a dict from the view."""
+    return mapping.get(key) if mapping else None
