@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "cashmob.mobs",
     "cashmob.voting",
     "cashmob.notifications",
+    "cashmob.rsvps",
 ]
 
 MIDDLEWARE = [

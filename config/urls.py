@@ -17,6 +17,8 @@ urlpatterns = [
     path("shops/", include("cashmob.businesses.urls")),
     path("mobs/", include("cashmob.mobs.urls")),
     path("choose/", include("cashmob.voting.urls")),
+    path("rsvp/", include("cashmob.rsvps.urls")),
+    path("notifications/", include("cashmob.notifications.urls")),
     path("admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),
 ]

@@ -39,6 +39,12 @@ class Chapter(TimeStampedModel):
         default=2000,
         validators=[MinValueValidator(1), MaxValueValidator(10_000_000)],
     )
+    max_pledge_minor = models.PositiveIntegerField(
+        _("largest pledge or spend report (minor units)"),
+        default=100_000,
+        validators=[MinValueValidator(1), MaxValueValidator(100_000_000)],
+        help_text=_("Pledges above this are refused; spend reports above it wait for review."),
+    )
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
     description = models.TextField(_("description"), blank=True, max_length=4000)
     latitude = models.DecimalField(

@@ -35,6 +35,25 @@ def email_render(
     return subject, text, html
 
 
+def email_attachments(context: Mapping[str, Any]) -> list[tuple[str, bytes, str]]:
+    """Files a message carries, named by primitive keys of its context.
+
+    ``attach_ics_mob_id``: the mob's calendar file, built when the message is sent, so
+    it carries the mob's latest time and place.
+    """
+    attachments: list[tuple[str, bytes, str]] = []
+    mob_id = context.get("attach_ics_mob_id")
+    if mob_id:
+        from cashmob.mobs.models import Mob
+        from cashmob.rsvps.calendar import calendar_bytes
+
+        mob = Mob.objects.select_related("chapter", "business").filter(pk=mob_id).first()
+        if mob is not None and mob.starts_at is not None:
+            data = calendar_bytes([mob], name=mob.title)
+            attachments.append(("cashmob.ics", data, "text/calendar; method=PUBLISH"))
+    return attachments
+
+
 @task(queue_name="default")
 def send_templated_email(
     *, to: list[str], template: str, context: dict[str, Any], language: str
@@ -48,6 +67,8 @@ def send_templated_email(
     subject, text, html = email_render(template=template, context=context, language=language)
     message = EmailMultiAlternatives(subject=subject, body=text, to=list(to))
     message.attach_alternative(html, "text/html")
+    for name, data, mimetype in email_attachments(context):
+        message.attach(name, data, mimetype)
     return message.send()
 
 

@@ -12,11 +12,14 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from cashmob.core.email import email_render
+from cashmob.core.email import email_attachments, email_render
 from cashmob.notifications.models import PREFERENCE_FIELD, Kind, Notification
 
 if TYPE_CHECKING:
@@ -85,15 +88,33 @@ def notification_deliver(*, notification_id: int) -> bool:
     )
     if claimed != 1:
         return False
-    context = {"recipient_name": user.public_name, **notification.context}
+    context = {
+        "recipient_name": user.public_name,
+        "unsubscribe_url": unsubscribe_url(user=user, kind=notification.kind),
+        **notification.context,
+    }
     try:
         subject, text, html = email_render(
             template=notification.template, context=context, language=user.language
         )
+        unsubscribe = unsubscribe_url(user=user, kind=notification.kind)
+        headers = {}
+        if unsubscribe:
+            # RFC 8058 one-click unsubscribe: mail clients POST to the address.
+            headers = {
+                "List-Unsubscribe": f"<{unsubscribe}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            }
         message = EmailMultiAlternatives(
-            subject=subject, body=text, to=[user.email], from_email=settings.DEFAULT_FROM_EMAIL
+            subject=subject,
+            body=text,
+            to=[user.email],
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            headers=headers,
         )
         message.attach_alternative(html, "text/html")
+        for name, data, mimetype in email_attachments(notification.context):
+            message.attach(name, data, mimetype)
         message.send()
     except Exception as error:
         # Release the claim so a retry can send it; keep the reason for the admin.
@@ -117,3 +138,38 @@ def notification_retry_unsent(*, older_than_seconds: int = 300) -> int:
 
         deliver_notifications.enqueue(notification_ids=ids)
     return len(ids)
+
+
+UNSUBSCRIBE_SALT = "cashmob.notifications.unsubscribe"
+
+
+def unsubscribe_url(*, user: User, kind: str) -> str:
+    """A signed address that switches this kind of message off, with no login needed.
+
+    Messages a person cannot switch off (about their own actions) have none.
+    """
+    if kind not in PREFERENCE_FIELD:
+        return ""
+    token = signing.dumps({"u": user.pk, "k": kind}, salt=UNSUBSCRIBE_SALT, compress=True)
+    return settings.SITE_URL + reverse("notifications:unsubscribe", kwargs={"token": token})
+
+
+def unsubscribe_apply(*, token: str) -> tuple[User, str]:
+    """Switch off the kind of message the signed token names; harmless to repeat."""
+    from cashmob.accounts.models import User
+    from cashmob.notifications.exceptions import UnsubscribeError
+
+    try:
+        payload = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        raise UnsubscribeError(
+            _("This unsubscribe link is not valid."), code="unsubscribe_invalid"
+        ) from None
+    kind = payload.get("k") if isinstance(payload, dict) else None
+    field = PREFERENCE_FIELD.get(kind or "")
+    user = User.objects.filter(pk=payload.get("u") if isinstance(payload, dict) else None).first()
+    if field is None or user is None:
+        raise UnsubscribeError(_("This unsubscribe link is not valid."), code="unsubscribe_invalid")
+    User.objects.filter(pk=user.pk).update(**{field: False})
+    user.refresh_from_db()
+    return user, str(kind)

@@ -94,6 +94,7 @@ class Command(BaseCommand):
             self._start("web", self._web_command(options))
             if not options["no_worker"]:
                 self._start("worker", self._worker_command(verbosity))
+                self._start("scheduler", [sys.executable, "-m", "cashmob", "tick", "--loop"])
             self._announce(host, port)
             failed = self._supervise()
         finally:

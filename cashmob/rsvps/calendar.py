@@ -1,0 +1,107 @@
+"""Calendar files for mobs, built with the icalendar library, time zones included."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from cashmob.mobs.models import Mob, MobStatus
+
+PRODID = "-//Cashmob//cashmob//EN"
+
+
+def _location(mob: Mob, *, now: datetime) -> str:
+    if mob.business is not None and not mob.is_secret_at(now):
+        return f"{mob.business.name}, {mob.business.address}, {mob.business.city}"
+    return mob.meeting_point
+
+
+def _description(mob: Mob, *, now: datetime) -> str:
+    lines = [mob.description] if mob.description else []
+    lines.append(f"{mob.pledge.format(mob.chapter.language)} · {mob.meeting_point}")
+    if mob.notes_for_mobbers:
+        lines.append(mob.notes_for_mobbers)
+    lines.append(settings.SITE_URL + mob.get_absolute_url())
+    return "\n".join(lines)
+
+
+def mob_event(mob: Mob, *, now: datetime | None = None) -> Event:
+    now = now or timezone.now()
+    zone = ZoneInfo(mob.chapter.time_zone)
+    event = Event()
+    event.add("uid", f"mob-{mob.pk}@cashmob")
+    event.add("summary", mob.title)
+    if mob.starts_at is None or mob.ends_at is None:
+        raise ValueError("A mob without a time has no calendar event.")
+    # Local times with their zone, so calendars show the chapter's wall-clock time.
+    event.add("dtstart", mob.starts_at.astimezone(zone))
+    event.add("dtend", mob.ends_at.astimezone(zone))
+    event.add("dtstamp", now)
+    event.add("location", _location(mob, now=now))
+    event.add("description", _description(mob, now=now))
+    event.add("url", settings.SITE_URL + mob.get_absolute_url())
+    event.add("status", "CANCELLED" if mob.status == MobStatus.CANCELLED else "CONFIRMED")
+    event.add("sequence", int(mob.updated_at.timestamp()) if mob.updated_at else 0)
+    return event
+
+
+def calendar_bytes(mobs: Iterable[Mob], *, name: str) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    for mob in mobs:
+        if mob.starts_at is not None and mob.ends_at is not None:
+            calendar.add_component(mob_event(mob))
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def calendar_links(mob: Mob) -> dict[str, str]:
+    """ "Add to calendar" links for common web calendars."""
+    if mob.starts_at is None or mob.ends_at is None:
+        return {}
+    now = timezone.now()
+    fmt = "%Y%m%dT%H%M%SZ"
+    start = mob.starts_at.astimezone(ZoneInfo("UTC"))
+    end = mob.ends_at.astimezone(ZoneInfo("UTC"))
+    location = _location(mob, now=now)
+    details = _description(mob, now=now)
+    google = "https://calendar.google.com/calendar/render?" + urlencode(
+        {
+            "action": "TEMPLATE",
+            "text": mob.title,
+            "dates": f"{start.strftime(fmt)}/{end.strftime(fmt)}",
+            "details": details,
+            "location": location,
+            "ctz": mob.chapter.time_zone,
+        }
+    )
+    outlook = "https://outlook.live.com/calendar/0/deeplink/compose?" + urlencode(
+        {
+            "subject": mob.title,
+            "startdt": start.isoformat(),
+            "enddt": end.isoformat(),
+            "body": details,
+            "location": location,
+            "path": "/calendar/action/compose",
+            "rru": "addevent",
+        }
+    )
+    yahoo = "https://calendar.yahoo.com/?" + urlencode(
+        {
+            "v": "60",
+            "title": mob.title,
+            "st": start.strftime(fmt),
+            "et": end.strftime(fmt),
+            "desc": details,
+            "in_loc": location,
+        }
+    )
+    return {"google": google, "outlook": outlook, "yahoo": yahoo}

@@ -1,0 +1,510 @@
+"""Writes on RSVPs: pledge, cancel, waiting list, guests, tipping point.
+
+Capacity is enforced by conditional updates of the mob's counters inside the RSVP's
+transaction (backed by the ``mobs_mob_never_overbooked`` check constraint), so no
+interleaving of requests, on SQLite or PostgreSQL, can confirm more people than places.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cashmob.core.audit import audit_record
+from cashmob.core.email import email_enqueue
+from cashmob.mobs.models import Mob, MobStatus
+from cashmob.notifications.models import Kind
+from cashmob.notifications.services import notify
+from cashmob.rsvps.exceptions import GuestLinkError, RsvpConflictError, RsvpError
+from cashmob.rsvps.models import CalendarFeed, Rsvp, RsvpStatus
+
+if TYPE_CHECKING:
+    from cashmob.accounts.models import User
+    from cashmob.chapters.models import Chapter
+
+GUEST_SALT = "cashmob.rsvps.guest"
+GUEST_LINK_MAX_AGE = 60 * 60 * 24 * 14
+ACTIVE = (RsvpStatus.CONFIRMED, RsvpStatus.WAITING, RsvpStatus.UNCONFIRMED)
+
+
+def _mob_url(mob: Mob) -> str:
+    return settings.SITE_URL + reverse("mobs:detail", kwargs={"slug": mob.slug})
+
+
+def _check_open(mob: Mob, *, now: datetime) -> None:
+    if mob.status != MobStatus.PUBLISHED:
+        raise RsvpConflictError(_("This mob is not open for RSVPs."), code="mob_not_open")
+    if mob.starts_at is None or mob.starts_at <= now:
+        raise RsvpConflictError(_("This mob has already started."), code="mob_started")
+
+
+def check_pledge(*, mob: Mob, pledge_minor: int, currency: str) -> None:
+    """The pledge is in the mob's currency, at least the mob's pledge, at most the cap."""
+    if currency != mob.currency:
+        raise RsvpError(
+            _("Pledge in %(currency)s, the currency of this mob.") % {"currency": mob.currency},
+            code="wrong_currency",
+            field="pledge",
+        )
+    if not isinstance(pledge_minor, int) or pledge_minor < mob.pledge_minor:
+        raise RsvpError(
+            _("Pledge at least %(amount)s.") % {"amount": mob.pledge.format()},
+            code="pledge_too_low",
+            field="pledge",
+        )
+    cap = mob.chapter.max_pledge_minor
+    if pledge_minor > cap:
+        from cashmob.core.money import format_money
+
+        raise RsvpError(
+            _("Pledges above %(amount)s are not accepted for this chapter.")
+            % {"amount": format_money(cap, mob.currency)},
+            code="pledge_too_high",
+            field="pledge",
+        )
+
+
+def _choose_wave(mob: Mob) -> int | None:
+    """The arrival wave with the fewest people so far (ties: the earliest)."""
+    waves = mob.arrival_waves
+    if waves <= 1:
+        return None
+    counts = dict(
+        Rsvp.objects.filter(mob=mob, status=RsvpStatus.CONFIRMED)
+        .values_list("wave")
+        .annotate(n=Count("id"))
+    )
+    return min(range(1, waves + 1), key=lambda w: (counts.get(w, 0), w))
+
+
+def _take_place(mob: Mob, pledge_minor: int, *, from_waiting_list: bool) -> bool:
+    """Atomically take one place; False if the mob is full.
+
+    A newcomer only gets a place when nobody is waiting, so the waiting list is never
+    overtaken; a promotion from the list moves one person from waiting to confirmed.
+    """
+    has_room = Q(capacity__isnull=True) | Q(rsvp_count__lt=F("capacity"))
+    queryset = Mob.objects.filter(has_room, pk=mob.pk)
+    changes: dict[str, Any] = {
+        "rsvp_count": F("rsvp_count") + 1,
+        "pledged_total_minor": F("pledged_total_minor") + pledge_minor,
+    }
+    if from_waiting_list:
+        changes["waiting_count"] = F("waiting_count") - 1
+    else:
+        queryset = queryset.filter(waiting_count=0)
+    return queryset.update(**changes) == 1
+
+
+def _place(rsvp: Rsvp, *, now: datetime) -> Rsvp:
+    """Confirm ``rsvp`` if there is room, else put it at the end of the waiting list."""
+    mob = rsvp.mob
+    if _take_place(mob, rsvp.pledge_minor, from_waiting_list=False):
+        rsvp.status = RsvpStatus.CONFIRMED
+        rsvp.confirmed_at = now
+        rsvp.wave = _choose_wave(mob)
+    else:
+        Mob.objects.filter(pk=mob.pk).update(waiting_count=F("waiting_count") + 1)
+        rsvp.status = RsvpStatus.WAITING
+        rsvp.queued_at = now
+    return rsvp
+
+
+def _after_change(mob: Mob) -> None:
+    """Tell people when the tipping point is reached (once per mob)."""
+    mob.refresh_from_db(fields=["rsvp_count", "waiting_count", "pledged_total_minor"])
+    # Only the RSVP that reaches the tipping point announces it (each notification is
+    # also keyed per mob, so a dip and a return never tells anyone twice).
+    if mob.tipping_point and mob.rsvp_count == mob.tipping_point:
+        context = {
+            "mob_title": mob.title,
+            "mob_url": _mob_url(mob),
+            "count": mob.rsvp_count,
+            "tipping_point": mob.tipping_point,
+        }
+        notify(
+            users=_participants(mob),
+            kind=Kind.CHANGE,
+            event_key=f"mob:{mob.pk}:tipped",
+            template="rsvps/tipped",
+            context=context,
+        )
+        from cashmob.core.models import AuditEntry
+
+        already = AuditEntry.objects.filter(
+            object_type="mobs.mob", object_id=str(mob.pk), action="mob.tipped"
+        ).exists()
+        if not already and mob.business is not None and mob.business.contact_email:
+            audit_record(actor=None, action="mob.tipped", obj=mob, data={"count": mob.rsvp_count})
+            email_enqueue(
+                to=mob.business.contact_email,
+                template="rsvps/tipped_business",
+                context={**context, "business_name": mob.business.name},
+                language=mob.chapter.language,
+            )
+
+
+def _participants(mob: Mob):  # type: ignore[no-untyped-def]
+    from cashmob.accounts.models import User
+
+    return User.objects.filter(
+        rsvps__mob=mob, rsvps__status=RsvpStatus.CONFIRMED, is_active=True
+    ).distinct()
+
+
+def _confirmation(rsvp: Rsvp) -> None:
+    """The RSVP's confirmation (or waiting-list) email, with the calendar file attached."""
+    mob = rsvp.mob
+    context = {
+        "mob_title": mob.title,
+        "mob_url": _mob_url(mob),
+        "status": rsvp.status,
+        "pledge_minor": rsvp.pledge_minor,
+        "currency": rsvp.currency,
+        "starts_at": mob.starts_at.isoformat() if mob.starts_at else "",
+        "time_zone": mob.chapter.time_zone,
+        "meeting_point": mob.meeting_point,
+        "wave": rsvp.wave,
+        "waves": mob.arrival_waves,
+        "attach_ics_mob_id": mob.pk if rsvp.status == RsvpStatus.CONFIRMED else None,
+    }
+    if rsvp.user is not None:
+        notify(
+            users=[rsvp.user],
+            kind=Kind.ACCOUNT,
+            event_key=f"rsvp:{rsvp.pk}:{rsvp.status}:{int(timezone.now().timestamp())}",
+            template="rsvps/confirmation",
+            context=context,
+        )
+    else:
+        email_enqueue(
+            to=rsvp.guest_email,
+            template="rsvps/confirmation",
+            context={**context, "recipient_name": rsvp.guest_name},
+            language=mob.chapter.language,
+        )
+
+
+@transaction.atomic
+def rsvp_create(*, mob: Mob, user: User, pledge_minor: int, currency: str) -> Rsvp:
+    """A member says yes with a pledge: confirmed if there is room, else waiting."""
+    now = timezone.now()
+    mob = Mob.objects.select_related("chapter", "business").get(pk=mob.pk)
+    _check_open(mob, now=now)
+    check_pledge(mob=mob, pledge_minor=pledge_minor, currency=currency)
+    if Rsvp.objects.filter(mob=mob, user=user, status__in=ACTIVE).exists():
+        raise RsvpConflictError(_("You have already said yes to this mob."), code="already_rsvped")
+    rsvp = Rsvp(
+        mob=mob,
+        user=user,
+        pledge_minor=pledge_minor,
+        currency=currency,
+        nonce=secrets.token_urlsafe(24),
+    )
+    _place(rsvp, now=now)
+    try:
+        with transaction.atomic():
+            rsvp.save()
+    except IntegrityError:
+        # A second request by the same person won the race; the whole transaction (and
+        # the place it took) rolls back.
+        raise RsvpConflictError(
+            _("You have already said yes to this mob."), code="already_rsvped"
+        ) from None
+    audit_record(actor=user, action=f"rsvp.{rsvp.status}", obj=rsvp)
+    _confirmation(rsvp)
+    _after_change(mob)
+    return rsvp
+
+
+def guest_url(rsvp: Rsvp) -> str:
+    token = signing.dumps({"n": rsvp.nonce}, salt=GUEST_SALT, compress=True)
+    return settings.SITE_URL + reverse("rsvps:guest_confirm", kwargs={"token": token})
+
+
+@transaction.atomic
+def rsvp_create_guest(*, mob: Mob, name: str, email: str, pledge_minor: int, currency: str) -> Rsvp:
+    """A guest says yes with a name and an email; nothing counts until they confirm."""
+    now = timezone.now()
+    mob = Mob.objects.select_related("chapter").get(pk=mob.pk)
+    _check_open(mob, now=now)
+    check_pledge(mob=mob, pledge_minor=pledge_minor, currency=currency)
+    email = email.strip()
+    if Rsvp.objects.filter(mob=mob, guest_email__iexact=email, status__in=ACTIVE).exists():
+        raise RsvpConflictError(
+            _("This email address has already said yes to this mob."), code="already_rsvped"
+        )
+    try:
+        with transaction.atomic():
+            rsvp = Rsvp.objects.create(
+                mob=mob,
+                guest_name=name.strip(),
+                guest_email=email,
+                status=RsvpStatus.UNCONFIRMED,
+                pledge_minor=pledge_minor,
+                currency=currency,
+                nonce=secrets.token_urlsafe(24),
+            )
+    except IntegrityError:
+        raise RsvpConflictError(
+            _("This email address has already said yes to this mob."), code="already_rsvped"
+        ) from None
+    email_enqueue(
+        to=email,
+        template="rsvps/guest_confirm",
+        context={
+            "recipient_name": rsvp.guest_name,
+            "mob_title": mob.title,
+            "confirm_url": guest_url(rsvp),
+            "pledge_minor": pledge_minor,
+            "currency": currency,
+        },
+        language=mob.chapter.language,
+    )
+    audit_record(actor=None, action="rsvp.guest", obj=rsvp)
+    return rsvp
+
+
+def guest_check(*, token: str) -> Rsvp:
+    try:
+        payload = signing.loads(token, salt=GUEST_SALT, max_age=GUEST_LINK_MAX_AGE)
+    except signing.SignatureExpired:
+        raise GuestLinkError(_("This link has expired."), code="guest_link_expired") from None
+    except signing.BadSignature:
+        raise GuestLinkError(_("This link is not valid."), code="guest_link_invalid") from None
+    rsvp = (
+        Rsvp.objects.select_related("mob__chapter")
+        .filter(nonce=payload.get("n") if isinstance(payload, dict) else None)
+        .first()
+    )
+    if rsvp is None:
+        raise GuestLinkError(_("This link is not valid."), code="guest_link_invalid")
+    return rsvp
+
+
+@transaction.atomic
+def rsvp_confirm_guest(*, token: str) -> Rsvp:
+    """The guest follows the emailed link: their RSVP now takes a place or a queue spot.
+
+    Single use: a second visit changes nothing and says so.
+    """
+    rsvp = guest_check(token=token)
+    now = timezone.now()
+    rsvp = Rsvp.objects.select_for_update().select_related("mob__chapter").get(pk=rsvp.pk)
+    if rsvp.status != RsvpStatus.UNCONFIRMED:
+        raise GuestLinkError(_("This RSVP is already confirmed."), code="guest_link_used")
+    _check_open(rsvp.mob, now=now)
+    _place(rsvp, now=now)
+    rsvp.save()
+    audit_record(actor=None, action=f"rsvp.{rsvp.status}", obj=rsvp)
+    _confirmation(rsvp)
+    _after_change(rsvp.mob)
+    return rsvp
+
+
+def _require_owner(rsvp: Rsvp, actor: User | None) -> None:
+    from cashmob.rsvps.exceptions import RsvpPermissionError
+
+    if actor is None or rsvp.user_id is None or rsvp.user_id != actor.pk:
+        raise RsvpPermissionError(_("This is not your RSVP."), code="not_yours")
+
+
+@transaction.atomic
+def rsvp_change_pledge(*, rsvp: Rsvp, actor: User | None, pledge_minor: int, currency: str) -> Rsvp:
+    if rsvp.user_id is not None:
+        _require_owner(rsvp, actor)
+    rsvp = Rsvp.objects.select_for_update().select_related("mob__chapter").get(pk=rsvp.pk)
+    now = timezone.now()
+    _check_open(rsvp.mob, now=now)
+    if rsvp.status == RsvpStatus.CANCELLED:
+        raise RsvpConflictError(_("This RSVP is cancelled."), code="rsvp_cancelled")
+    check_pledge(mob=rsvp.mob, pledge_minor=pledge_minor, currency=currency)
+    delta = pledge_minor - rsvp.pledge_minor
+    if rsvp.status == RsvpStatus.CONFIRMED and delta:
+        Mob.objects.filter(pk=rsvp.mob_id).update(
+            pledged_total_minor=F("pledged_total_minor") + delta
+        )
+    rsvp.pledge_minor = pledge_minor
+    rsvp.save(update_fields=["pledge_minor", "updated_at"])
+    audit_record(actor=actor, action="rsvp.pledge", obj=rsvp, data={"delta": delta})
+    return rsvp
+
+
+@transaction.atomic
+def rsvp_cancel(*, rsvp: Rsvp, actor: User | None) -> Rsvp:
+    """Cancel until the mob starts; the first person waiting takes the freed place."""
+    if rsvp.user_id is not None:
+        _require_owner(rsvp, actor)
+    now = timezone.now()
+    mob = Mob.objects.select_related("chapter", "business").get(pk=rsvp.mob_id)
+    if mob.starts_at is not None and mob.starts_at <= now:
+        raise RsvpConflictError(_("This mob has already started."), code="mob_started")
+    previous = Rsvp.objects.filter(pk=rsvp.pk).values_list("status", flat=True).first()
+    updated = Rsvp.objects.filter(pk=rsvp.pk, status__in=ACTIVE).update(
+        status=RsvpStatus.CANCELLED, cancelled_at=now, updated_at=now
+    )
+    if updated != 1:
+        raise RsvpConflictError(_("This RSVP is already cancelled."), code="rsvp_cancelled")
+    if previous == RsvpStatus.CONFIRMED:
+        Mob.objects.filter(pk=mob.pk).update(
+            rsvp_count=F("rsvp_count") - 1,
+            pledged_total_minor=F("pledged_total_minor") - rsvp.pledge_minor,
+        )
+    elif previous == RsvpStatus.WAITING:
+        Mob.objects.filter(pk=mob.pk).update(waiting_count=F("waiting_count") - 1)
+    rsvp.refresh_from_db()
+    audit_record(actor=actor, action="rsvp.cancel", obj=rsvp, data={"was": previous})
+    if previous == RsvpStatus.CONFIRMED and mob.status == MobStatus.PUBLISHED:
+        waiting_list_promote(mob=mob)
+    return rsvp
+
+
+def waiting_list_promote(*, mob: Mob) -> list[Rsvp]:
+    """Give freed places to the people waiting, in the order they joined the list."""
+    promoted: list[Rsvp] = []
+    now = timezone.now()
+    while True:
+        candidate = (
+            Rsvp.objects.select_for_update()
+            .select_related("user", "mob__chapter")
+            .filter(mob=mob, status=RsvpStatus.WAITING)
+            .order_by("queued_at", "id")
+            .first()
+        )
+        if candidate is None:
+            break
+        if not _take_place(mob, candidate.pledge_minor, from_waiting_list=True):
+            break
+        Rsvp.objects.filter(pk=candidate.pk, status=RsvpStatus.WAITING).update(
+            status=RsvpStatus.CONFIRMED,
+            confirmed_at=now,
+            wave=_choose_wave(mob),
+            updated_at=now,
+        )
+        candidate.refresh_from_db()
+        audit_record(actor=None, action="rsvp.promoted", obj=candidate)
+        _confirmation(candidate)
+        promoted.append(candidate)
+    if promoted:
+        _after_change(mob)
+    return promoted
+
+
+def waiting_position(*, rsvp: Rsvp) -> int | None:
+    """1 for the first person waiting; None when not on the waiting list."""
+    if rsvp.status != RsvpStatus.WAITING or rsvp.queued_at is None:
+        return None
+    ahead = Rsvp.objects.filter(mob_id=rsvp.mob_id, status=RsvpStatus.WAITING).filter(
+        Q(queued_at__lt=rsvp.queued_at) | Q(queued_at=rsvp.queued_at, id__lt=rsvp.id)
+    )
+    return ahead.count() + 1
+
+
+@transaction.atomic
+def rsvp_attach_guest_rsvps(*, user: User, email: str) -> int:
+    """Give a new account the guest RSVPs made earlier with its verified address."""
+    attached = 0
+    for rsvp in Rsvp.objects.select_for_update().filter(
+        user__isnull=True, guest_email__iexact=email
+    ):
+        if Rsvp.objects.filter(mob_id=rsvp.mob_id, user=user, status__in=ACTIVE).exists():
+            continue
+        rsvp.user = user
+        rsvp.save(update_fields=["user", "updated_at"])
+        attached += 1
+    return attached
+
+
+def calendar_feed_get_or_create(*, user: User, chapter: Chapter | None = None) -> CalendarFeed:
+    """The person's current private feed address (made on first use)."""
+    feed = CalendarFeed.objects.filter(user=user, chapter=chapter, revoked_at__isnull=True).first()
+    if feed is None:
+        feed = CalendarFeed.objects.create(
+            user=user, chapter=chapter, token=secrets.token_urlsafe(32)
+        )
+    return feed
+
+
+@transaction.atomic
+def calendar_feed_revoke(*, user: User, chapter: Chapter | None = None) -> CalendarFeed:
+    """Stop the current feed address working and give a new one."""
+    CalendarFeed.objects.filter(user=user, chapter=chapter, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    return calendar_feed_get_or_create(user=user, chapter=chapter)
+
+
+REMINDER_WINDOWS = (
+    # (name, starts from, until): the reminder goes out once the mob is this close.
+    ("day", timedelta(hours=24), timedelta(hours=2)),
+    ("2h", timedelta(hours=2), timedelta(0)),
+)
+TIPPING_DEADLINE = timedelta(hours=48)
+
+
+def reminders_send_due(*, now: datetime | None = None) -> int:
+    """Remind confirmed participants the day before and two hours before; once each.
+
+    Safe to run as often as wanted: each reminder has its own event key per mob.
+    """
+    from cashmob.mobs.services import _mob_context
+
+    now = now or timezone.now()
+    sent = 0
+    for name, before, until in REMINDER_WINDOWS:
+        mobs = Mob.objects.select_related("chapter", "business").filter(
+            status=MobStatus.PUBLISHED,
+            starts_at__gt=now + until,
+            starts_at__lte=now + before,
+        )
+        for mob in mobs:
+            created = notify(
+                users=_participants(mob),
+                kind=Kind.REMINDER,
+                event_key=f"mob:{mob.pk}:reminder:{name}",
+                template="mobs/reminder",
+                context={**_mob_context(mob), "when": name},
+            )
+            sent += len(created)
+    return sent
+
+
+def tipping_points_check_due(*, now: datetime | None = None) -> int:
+    """Two days before a mob that has not reached its tipping point, ask the organisers
+    to decide: go ahead or cancel. Once per mob."""
+    from cashmob.mobs.consent import _organisers
+
+    now = now or timezone.now()
+    mobs = Mob.objects.select_related("chapter").filter(
+        status=MobStatus.PUBLISHED,
+        tipping_point__isnull=False,
+        rsvp_count__lt=F("tipping_point"),
+        starts_at__gt=now,
+        starts_at__lte=now + TIPPING_DEADLINE,
+    )
+    count = 0
+    for mob in mobs:
+        notify(
+            users=_organisers(mob),
+            kind=Kind.ACCOUNT,
+            event_key=f"mob:{mob.pk}:tipping_missed",
+            template="rsvps/tipping_missed",
+            context={
+                "mob_title": mob.title,
+                "count": mob.rsvp_count,
+                "tipping_point": mob.tipping_point,
+                "dashboard_url": settings.SITE_URL
+                + reverse("mobs:dashboard", kwargs={"slug": mob.slug}),
+            },
+        )
+        count += 1
+    return count

@@ -1,0 +1,274 @@
+"""RSVPs with pledges: validation, capacity and waiting list, guests, tipping point."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail, signing
+from django.utils import timezone
+
+from cashmob.accounts.tests.factories import UserFactory
+from cashmob.chapters.tests.factories import ChapterFactory
+from cashmob.mobs.models import Mob, MobStatus
+from cashmob.mobs.tests.factories import MobFactory, PublishedMobFactory
+from cashmob.rsvps.exceptions import GuestLinkError, RsvpConflictError, RsvpError
+from cashmob.rsvps.models import Rsvp, RsvpStatus
+from cashmob.rsvps.services import (
+    GUEST_SALT,
+    reminders_send_due,
+    rsvp_attach_guest_rsvps,
+    rsvp_cancel,
+    rsvp_change_pledge,
+    rsvp_confirm_guest,
+    rsvp_create,
+    rsvp_create_guest,
+    tipping_points_check_due,
+    waiting_position,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _mob(**kwargs):  # type: ignore[no-untyped-def]
+    chapter = ChapterFactory(currency="EUR", default_pledge_minor=2000, max_pledge_minor=50_000)
+    return PublishedMobFactory(business__chapter=chapter, pledge_minor=2000, **kwargs)
+
+
+def _rsvp(mob: Mob, pledge: int = 2000):  # type: ignore[no-untyped-def]
+    return rsvp_create(mob=mob, user=UserFactory(), pledge_minor=pledge, currency="EUR")
+
+
+def test_rsvp_create_confirms_and_keeps_totals() -> None:
+    mob = _mob()
+    rsvp = _rsvp(mob, 2500)
+    _rsvp(mob, 2000)
+    assert rsvp.status == RsvpStatus.CONFIRMED
+    mob.refresh_from_db()
+    assert mob.rsvp_count == 2
+    assert mob.pledged_total_minor == 4500
+
+
+@pytest.mark.parametrize(
+    ("pledge", "currency", "code"),
+    [
+        (1999, "EUR", "pledge_too_low"),
+        (2000, "USD", "wrong_currency"),
+        (50_001, "EUR", "pledge_too_high"),
+        (-5, "EUR", "pledge_too_low"),
+    ],
+)
+def test_rsvp_create_with_a_bad_pledge_changes_nothing(
+    pledge: int, currency: str, code: str
+) -> None:
+    mob = _mob()
+    with pytest.raises(RsvpError) as excinfo:
+        rsvp_create(mob=mob, user=UserFactory(), pledge_minor=pledge, currency=currency)
+    assert excinfo.value.code == code
+    mob.refresh_from_db()
+    assert (mob.rsvp_count, mob.pledged_total_minor) == (0, 0)
+    assert not Rsvp.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("factory_kwargs", "code"),
+    [
+        ({"status": MobStatus.PLANNING}, "mob_not_open"),
+        ({"status": MobStatus.CANCELLED}, "mob_not_open"),
+        (
+            {"starts_at": timezone.now() - timedelta(hours=1)},
+            "mob_started",
+        ),
+    ],
+)
+def test_rsvp_create_to_a_mob_not_open_is_refused(factory_kwargs: dict, code: str) -> None:  # type: ignore[type-arg]
+    if factory_kwargs.get("status") == MobStatus.PLANNING:
+        mob = MobFactory()
+    else:
+        mob = _mob(**factory_kwargs)
+    with pytest.raises(RsvpConflictError) as excinfo:
+        rsvp_create(mob=mob, user=UserFactory(), pledge_minor=5000, currency=mob.currency)
+    assert excinfo.value.code == code
+
+
+def test_rsvp_create_twice_is_refused() -> None:
+    mob = _mob()
+    user = UserFactory()
+    rsvp_create(mob=mob, user=user, pledge_minor=2000, currency="EUR")
+    with pytest.raises(RsvpConflictError) as excinfo:
+        rsvp_create(mob=mob, user=user, pledge_minor=2000, currency="EUR")
+    assert excinfo.value.code == "already_rsvped"
+    mob.refresh_from_db()
+    assert mob.rsvp_count == 1
+
+
+def test_rsvp_beyond_capacity_joins_the_waiting_list_in_order() -> None:
+    mob = _mob(capacity=2)
+    confirmed = [_rsvp(mob) for _ in range(2)]
+    waiting = [_rsvp(mob) for _ in range(3)]
+    assert all(r.status == RsvpStatus.CONFIRMED for r in confirmed)
+    assert [r.status for r in waiting] == [RsvpStatus.WAITING] * 3
+    assert [waiting_position(rsvp=r) for r in waiting] == [1, 2, 3]
+    mob.refresh_from_db()
+    assert (mob.rsvp_count, mob.waiting_count, mob.pledged_total_minor) == (2, 3, 4000)
+
+
+def test_rsvp_cancel_promotes_the_first_waiting_and_tells_them(
+    django_capture_on_commit_callbacks,
+) -> None:  # type: ignore[no-untyped-def]
+    mob = _mob(capacity=1)
+    first = _rsvp(mob)
+    second = _rsvp(mob, 3000)
+    third = _rsvp(mob)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        rsvp_cancel(rsvp=first, actor=first.user)
+    second.refresh_from_db()
+    third.refresh_from_db()
+    assert second.status == RsvpStatus.CONFIRMED
+    assert third.status == RsvpStatus.WAITING
+    assert waiting_position(rsvp=third) == 1
+    mob.refresh_from_db()
+    assert (mob.rsvp_count, mob.waiting_count, mob.pledged_total_minor) == (1, 1, 3000)
+    assert [m.to for m in mail.outbox] == [[second.user.email]]
+    assert "You are going" in mail.outbox[0].subject
+    assert any(a[0].endswith(".ics") for a in mail.outbox[0].attachments)
+
+
+def test_rsvp_cancel_by_someone_else_is_refused() -> None:
+    from cashmob.rsvps.exceptions import RsvpPermissionError
+
+    mob = _mob()
+    rsvp = _rsvp(mob)
+    with pytest.raises(RsvpPermissionError):
+        rsvp_cancel(rsvp=rsvp, actor=UserFactory())
+    rsvp.refresh_from_db()
+    assert rsvp.status == RsvpStatus.CONFIRMED
+
+
+def test_rsvp_cancel_twice_is_refused_and_counts_once() -> None:
+    mob = _mob()
+    rsvp = _rsvp(mob)
+    rsvp_cancel(rsvp=rsvp, actor=rsvp.user)
+    with pytest.raises(RsvpConflictError):
+        rsvp_cancel(rsvp=rsvp, actor=rsvp.user)
+    mob.refresh_from_db()
+    assert (mob.rsvp_count, mob.pledged_total_minor) == (0, 0)
+
+
+def test_rsvp_change_pledge_updates_the_total_by_the_difference() -> None:
+    mob = _mob()
+    rsvp = _rsvp(mob, 2000)
+    rsvp_change_pledge(rsvp=rsvp, actor=rsvp.user, pledge_minor=3500, currency="EUR")
+    mob.refresh_from_db()
+    assert mob.pledged_total_minor == 3500
+    with pytest.raises(RsvpError):
+        rsvp_change_pledge(rsvp=rsvp, actor=rsvp.user, pledge_minor=100, currency="EUR")
+    mob.refresh_from_db()
+    assert mob.pledged_total_minor == 3500
+
+
+def test_arrival_waves_are_assigned_evenly() -> None:
+    mob = _mob(arrival_waves=3)
+    waves = [_rsvp(mob).wave for _ in range(7)]
+    assert sorted(waves) == [1, 1, 1, 2, 2, 3, 3]
+
+
+def test_guest_rsvp_counts_only_after_the_emailed_link(
+    django_capture_on_commit_callbacks,
+) -> None:  # type: ignore[no-untyped-def]
+    mob = _mob()
+    with django_capture_on_commit_callbacks(execute=True):
+        rsvp = rsvp_create_guest(
+            mob=mob, name="Ada", email="ada@example.org", pledge_minor=2000, currency="EUR"
+        )
+    assert rsvp.status == RsvpStatus.UNCONFIRMED
+    mob.refresh_from_db()
+    assert mob.rsvp_count == 0
+    link = re.search(r"/rsvp/guest/(\S+)/", mail.outbox[0].body)
+    assert link is not None
+    token = link.group(1)
+    with django_capture_on_commit_callbacks(execute=True):
+        rsvp = rsvp_confirm_guest(token=token)
+    assert rsvp.status == RsvpStatus.CONFIRMED
+    mob.refresh_from_db()
+    assert mob.rsvp_count == 1
+    with pytest.raises(GuestLinkError) as excinfo:
+        rsvp_confirm_guest(token=token)
+    assert excinfo.value.code == "guest_link_used"
+    mob.refresh_from_db()
+    assert mob.rsvp_count == 1
+
+
+def test_guest_link_forged_is_refused() -> None:
+    mob = _mob()
+    rsvp_create_guest(
+        mob=mob, name="Ada", email="ada@example.org", pledge_minor=2000, currency="EUR"
+    )
+    for token in ("nonsense", signing.dumps({"n": "guess"}, salt=GUEST_SALT)):
+        with pytest.raises(GuestLinkError) as excinfo:
+            rsvp_confirm_guest(token=token)
+        assert excinfo.value.code == "guest_link_invalid"
+
+
+def test_guest_rsvp_joins_the_account_made_later() -> None:
+    mob = _mob()
+    rsvp = rsvp_create_guest(
+        mob=mob, name="Ada", email="Ada@Example.org", pledge_minor=2000, currency="EUR"
+    )
+    user = UserFactory(email="ada@example.org")
+    assert rsvp_attach_guest_rsvps(user=user, email="ada@example.org") == 1
+    rsvp.refresh_from_db()
+    assert rsvp.user == user
+
+
+def test_tipping_point_reached_tells_participants_and_the_shop_once(
+    django_capture_on_commit_callbacks,
+) -> None:  # type: ignore[no-untyped-def]
+    mob = _mob(tipping_point=2)
+    _rsvp(mob)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        _rsvp(mob)
+    tipped = [m for m in mail.outbox if "tipping point" in m.subject or "pledged" in m.subject]
+    recipients = {a for m in tipped for a in m.to}
+    assert mob.business.contact_email in recipients
+    assert len(recipients) == 3
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        _rsvp(mob)
+    assert not [m for m in mail.outbox if "tipping point" in m.subject or "pledged" in m.subject]
+
+
+def test_tipping_point_missed_asks_the_organisers_to_decide() -> None:
+    from cashmob.chapters.tests.factories import OrganiserFactory
+    from cashmob.notifications.models import Notification
+
+    mob = _mob(tipping_point=10, starts_at=timezone.now() + timedelta(hours=30))
+    organiser = OrganiserFactory(chapter=mob.chapter).user
+    assert tipping_points_check_due() == 1
+    tipping_points_check_due()
+    assert (
+        Notification.objects.filter(
+            user=organiser, event_key=f"mob:{mob.pk}:tipping_missed"
+        ).count()
+        == 1
+    )
+
+
+def test_reminders_go_out_once_the_day_before_and_two_hours_before() -> None:
+    from cashmob.notifications.models import Notification
+
+    now = timezone.now()
+    mob = _mob(starts_at=now + timedelta(hours=20))
+    rsvp = _rsvp(mob)
+    reminders_send_due(now=now)
+    reminders_send_due(now=now)
+    reminders_send_due(now=now + timedelta(hours=18, minutes=30))
+    keys = list(
+        Notification.objects.filter(user=rsvp.user, kind="reminder").values_list(
+            "event_key", flat=True
+        )
+    )
+    assert sorted(keys) == [f"mob:{mob.pk}:reminder:2h", f"mob:{mob.pk}:reminder:day"]

@@ -1,0 +1,208 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cashmob.chapters.models import Chapter
+from cashmob.core.errors import DomainError
+from cashmob.core.views import domain_error_response
+from cashmob.mobs.selectors import access_mob
+from cashmob.rsvps.calendar import calendar_bytes
+from cashmob.rsvps.forms import GuestRsvpForm, PledgeForm
+from cashmob.rsvps.models import CalendarFeed, RsvpStatus
+from cashmob.rsvps.selectors import (
+    calendar_feed_mobs,
+    rsvp_list_for_user,
+    rsvp_of,
+    waiting_positions,
+)
+from cashmob.rsvps.services import (
+    calendar_feed_get_or_create,
+    calendar_feed_revoke,
+    guest_check,
+    rsvp_cancel,
+    rsvp_change_pledge,
+    rsvp_confirm_guest,
+    rsvp_create,
+    rsvp_create_guest,
+)
+
+
+def _form_error_page(request: HttpRequest, mob, form, error: DomainError | None = None):  # type: ignore[no-untyped-def]
+    if error is not None:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+    status = error.status if error is not None else 400
+    return render(request, "rsvps/form_page.html", {"mob": mob, "form": form}, status=status)
+
+
+@require_POST
+def rsvp_submit(request: HttpRequest, slug: str) -> HttpResponse:
+    """A member's RSVP with a pledge; anonymous visitors use the guest form."""
+    mob = access_mob(slug=slug, user=request.user)
+    if not request.user.is_authenticated:
+        return redirect("rsvps:guest", slug=mob.slug)
+    form = PledgeForm(request.POST, mob=mob)
+    if not form.is_valid():
+        return _form_error_page(request, mob, form)
+    try:
+        rsvp = rsvp_create(
+            mob=mob,
+            user=request.user,  # type: ignore[arg-type]
+            pledge_minor=form.cleaned_data["pledge"],
+            currency=form.cleaned_data["currency"],
+        )
+    except DomainError as error:
+        return _form_error_page(request, mob, form, error)
+    if rsvp.status == RsvpStatus.CONFIRMED:
+        messages.success(
+            request, _("You're going! We emailed you the details and a calendar file.")
+        )
+    else:
+        messages.info(
+            request,
+            _("The mob is full: you're on the waiting list. We'll email you if a place frees up."),
+        )
+    return redirect(mob.get_absolute_url() + "#rsvp")
+
+
+@require_http_methods(["GET", "POST"])
+def rsvp_guest(request: HttpRequest, slug: str) -> HttpResponse:
+    mob = access_mob(slug=slug, user=request.user)
+    form = GuestRsvpForm(request.POST or None, mob=mob)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                rsvp_create_guest(
+                    mob=mob,
+                    name=form.cleaned_data["name"],
+                    email=form.cleaned_data["email"],
+                    pledge_minor=form.cleaned_data["pledge"],
+                    currency=form.cleaned_data["currency"],
+                )
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+                status = error.status
+            else:
+                return render(request, "rsvps/guest_sent.html", {"mob": mob})
+        else:
+            status = 400
+    return render(request, "rsvps/guest.html", {"mob": mob, "form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def guest_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button (mail scanners prefetch links); POST confirms, once."""
+    try:
+        rsvp = guest_check(token=token)
+    except DomainError as error:
+        return domain_error_response(request, error)
+    if request.method == "POST":
+        try:
+            rsvp = rsvp_confirm_guest(token=token)
+        except DomainError as error:
+            return domain_error_response(request, error)
+    return render(request, "rsvps/guest_confirm.html", {"rsvp": rsvp, "mob": rsvp.mob})
+
+
+@login_required
+@require_POST
+def rsvp_pledge(request: HttpRequest, slug: str) -> HttpResponse:
+    mob = access_mob(slug=slug, user=request.user)
+    rsvp = rsvp_of(mob=mob, user=request.user)  # type: ignore[arg-type]
+    if rsvp is None:
+        raise Http404
+    form = PledgeForm(request.POST, mob=mob)
+    if not form.is_valid():
+        return _form_error_page(request, mob, form)
+    try:
+        rsvp_change_pledge(
+            rsvp=rsvp,
+            actor=request.user,  # type: ignore[arg-type]
+            pledge_minor=form.cleaned_data["pledge"],
+            currency=form.cleaned_data["currency"],
+        )
+    except DomainError as error:
+        return _form_error_page(request, mob, form, error)
+    messages.success(request, _("Your pledge is updated."))
+    return redirect(mob.get_absolute_url() + "#rsvp")
+
+
+@login_required
+@require_POST
+def rsvp_cancel_view(request: HttpRequest, slug: str) -> HttpResponse:
+    mob = access_mob(slug=slug, user=request.user)
+    rsvp = rsvp_of(mob=mob, user=request.user)  # type: ignore[arg-type]
+    if rsvp is None:
+        raise Http404
+    try:
+        rsvp_cancel(rsvp=rsvp, actor=request.user)  # type: ignore[arg-type]
+    except DomainError as error:
+        return domain_error_response(request, error)
+    messages.success(request, _("Your RSVP is cancelled. Thanks for letting us know."))
+    return redirect(mob.get_absolute_url())
+
+
+@require_GET
+def mob_ics(request: HttpRequest, slug: str) -> HttpResponse:
+    mob = access_mob(slug=slug, user=request.user)
+    if mob.starts_at is None:
+        raise Http404
+    response = HttpResponse(
+        calendar_bytes([mob], name=mob.title), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{mob.slug}.ics"'
+    return response
+
+
+@login_required
+@require_GET
+def my_mobs(request: HttpRequest) -> HttpResponse:
+    upcoming, past = rsvp_list_for_user(user=request.user)  # type: ignore[arg-type]
+    feed = calendar_feed_get_or_create(user=request.user)  # type: ignore[arg-type]
+    return render(
+        request,
+        "rsvps/my_mobs.html",
+        {
+            "upcoming": upcoming,
+            "past": past,
+            "positions": waiting_positions(rsvps=upcoming),
+            "feed": feed,
+        },
+    )
+
+
+@login_required
+@require_POST
+def feed_revoke(request: HttpRequest) -> HttpResponse:
+    chapter = None
+    if slug := request.POST.get("chapter"):
+        chapter = get_object_or_404(Chapter, slug=slug)
+    calendar_feed_revoke(user=request.user, chapter=chapter)  # type: ignore[arg-type]
+    messages.success(
+        request, _("Your old calendar address no longer works. Subscribe with the new one.")
+    )
+    return redirect("rsvps:mine")
+
+
+@require_GET
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    """A private calendar feed; only the holder of the unrevoked token can read it."""
+    subscription = (
+        CalendarFeed.objects.select_related("chapter")
+        .filter(token=token, revoked_at__isnull=True)
+        .first()
+    )
+    if subscription is None:
+        raise Http404
+    name = subscription.chapter.name if subscription.chapter else _("My cash mobs")
+    response = HttpResponse(
+        calendar_bytes(calendar_feed_mobs(feed=subscription), name=str(name)),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Cache-Control"] = "private, max-age=900"
+    return response
