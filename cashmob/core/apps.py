@@ -8,3 +8,14 @@ class CoreConfig(AppConfig):
     name = "cashmob.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_ensure_search_indexes, sender=self)
+
+
+def _ensure_search_indexes(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
+    from cashmob.core.search import fts_ensure
+
+    fts_ensure(using=using)

@@ -67,6 +67,49 @@ def _pg_ops(table: str, fields: Sequence[str]) -> tuple[list[str], list[str]]:
     )
 
 
+#: Every full-text index of the product: table → indexed columns.
+SEARCH_INDEXES: dict[str, tuple[str, ...]] = {
+    "businesses_business": ("name", "description", "city"),
+    "chapters_chapter": ("name", "description", "city"),
+}
+
+
+def fts_ensure(*, using: str = "default", **kwargs: Any) -> list[str]:
+    """Recreate any SQLite full-text trigger a migration dropped; return the tables fixed.
+
+    SQLite migrations that change a table rebuild it (new table, copy, drop, rename), and
+    dropping the old table drops its triggers, which would silently stop the index from
+    following edits. Run after every ``migrate`` (post_migrate), this puts them back and
+    rebuilds the index from the table.
+    """
+    from django.db import connections
+
+    conn = connections[using]
+    if conn.vendor != "sqlite":
+        return []
+    fixed = []
+    with conn.cursor() as cursor:
+        for table, fields in SEARCH_INDEXES.items():
+            cursor.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type='table' AND name IN (%s, %s)",
+                [table, f"{table}_fts"],
+            )
+            if cursor.fetchone()[0] != 2:
+                continue  # not migrated that far yet
+            cursor.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type='trigger' AND tbl_name=%s "
+                "AND name LIKE %s",
+                [table, f"{table}_fts_%"],
+            )
+            if cursor.fetchone()[0] == 3:
+                continue
+            forward, _backward = _sqlite_ops(table, fields)
+            for sql in forward[1:]:  # the virtual table itself survives
+                cursor.execute(sql.replace("CREATE TRIGGER ", "CREATE TRIGGER IF NOT EXISTS "))
+            fixed.append(table)
+    return fixed
+
+
 def fts_migration(table: str, fields: Sequence[str]) -> migrations.RunPython:
     """A migration operation that creates the full-text index for ``table`` on either DB."""
 

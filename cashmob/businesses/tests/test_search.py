@@ -106,3 +106,19 @@ def test_business_search_text_uses_the_fulltext_index() -> None:
     plan = _sqlite_plan(sql, params)
     assert "SCAN businesses_business_fts VIRTUAL TABLE INDEX" in plan, plan
     assert not re.search(r"SCAN businesses_business(?!_fts)", plan), plan
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite rebuilds tables in migrations")
+def test_fts_ensure_restores_triggers_dropped_by_a_table_rebuild() -> None:
+    """A migration that rebuilds the table drops its triggers; post_migrate restores them."""
+    from cashmob.core.search import fts_ensure
+
+    with connection.cursor() as cursor:
+        for suffix in ("ai", "ad", "au"):
+            cursor.execute(f"DROP TRIGGER businesses_business_fts_{suffix}")
+    missed = BusinessFactory(name="Quincaillerie Martin")
+    assert fts_ensure() == ["businesses_business"]
+    assert [h.business for h in business_search(text="quincaillerie")] == [missed]
+    later = BusinessFactory(name="Quincaillerie Dupont")
+    assert {h.business for h in business_search(text="quincaillerie")} == {missed, later}
+    assert fts_ensure() == []
