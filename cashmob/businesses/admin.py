@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 
-from cashmob.businesses.models import Business
+from cashmob.businesses.models import Business, BusinessFollow, ClaimInvitation, Nomination
 
 
 @admin.register(Business)
@@ -13,3 +14,38 @@ class BusinessAdmin(admin.ModelAdmin[Business]):
     list_select_related = ("chapter",)
     autocomplete_fields = ("chapter", "nominated_by", "owner")
     prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Nomination)
+class NominationAdmin(admin.ModelAdmin[Nomination]):
+    list_display = ("business", "user", "chapter", "interest", "created_at")
+    list_filter = ("interest", "chapter")
+    search_fields = ("business__name", "user__email", "reason", "interest_note")
+    list_select_related = ("business", "user", "chapter")
+    autocomplete_fields = ("business", "user", "chapter")
+    date_hierarchy = "created_at"
+
+
+@admin.register(BusinessFollow)
+class BusinessFollowAdmin(admin.ModelAdmin[BusinessFollow]):
+    list_display = ("business", "user", "created_at")
+    search_fields = ("business__name", "user__email")
+    list_select_related = ("business", "user")
+    autocomplete_fields = ("business", "user")
+
+
+@admin.register(ClaimInvitation)
+class ClaimInvitationAdmin(admin.ModelAdmin[ClaimInvitation]):
+    """Read-only: claims are made through the emailed link, never by hand."""
+
+    list_display = ("business", "email", "requested_by", "created_at", "used_at", "used_by")
+    list_filter = ("used_at",)
+    search_fields = ("business__name", "email")
+    list_select_related = ("business", "requested_by", "used_by")
+    exclude = ("nonce",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
@@ -12,10 +12,15 @@ from django.utils import timezone
 
 from cashmob.businesses.geo import bounding_box, haversine_km
 from cashmob.businesses.models import Business, Nomination
+from cashmob.chapters.models import Membership
 from cashmob.core.search import fts_filter
+from cashmob.mobs.models import MobStatus
+from cashmob.mobs.selectors import mob_list_public
 
 if TYPE_CHECKING:
+    from cashmob.accounts.models import User
     from cashmob.chapters.models import Chapter
+    from cashmob.mobs.models import Mob
 
 SEARCH_FIELDS = ("name", "description", "city")
 #: At most this many rows are read from the bounding box before exact distances are
@@ -92,3 +97,101 @@ def business_on_cooldown(*, business: Business, now: timezone.datetime | None = 
         return False
     now = now or timezone.now()
     return business.last_mobbed_at > now - timedelta(days=business.chapter.cooldown_days)
+
+
+def business_cooldown_until(*, business: Business) -> datetime | None:
+    """When a recently mobbed shop stops being ranked lower in votes (None: not cooling down)."""
+    if business.last_mobbed_at is None:
+        return None
+    until = business.last_mobbed_at + timedelta(days=business.chapter.cooldown_days)
+    return until if until > timezone.now() else None
+
+
+@dataclass(frozen=True, slots=True)
+class BusinessProfile:
+    """Everything the public business page shows, fetched in a fixed number of queries."""
+
+    business: Business
+    mobs: list[Mob]
+    nominations: list[Nomination]
+    follower_count: int
+    following: bool
+    is_member: bool
+    cooldown_until: datetime | None
+
+
+def business_profile(*, slug: str, user: User | None) -> BusinessProfile:
+
+    business = access_business(slug=slug)
+    authenticated = user is not None and user.is_authenticated
+    follower_count = business.follows.count()
+    following = authenticated and business.follows.filter(user=user).exists()
+    is_member = authenticated and (
+        user.is_staff  # type: ignore[union-attr]
+        or Membership.objects.filter(chapter_id=business.chapter_id, user=user).exists()
+    )
+    return BusinessProfile(
+        business=business,
+        mobs=list(
+            mob_list_public().filter(business=business).order_by("-starts_at")[:MAX_PROFILE_MOBS]
+        ),
+        nominations=business_nominations(business=business),
+        follower_count=follower_count,
+        following=bool(following),
+        is_member=bool(is_member),
+        cooldown_until=business_cooldown_until(business=business),
+    )
+
+
+#: The map endpoint returns at most this many shops and this many mobs per request.
+MAP_MAX_ITEMS = 300
+MAX_PROFILE_MOBS = 50
+
+
+def _in_bbox(west: float, south: float, east: float, north: float, prefix: str = "") -> Q:
+    lat = Q(**{f"{prefix}latitude__gte": south, f"{prefix}latitude__lte": north})
+    if west <= east:
+        return lat & Q(**{f"{prefix}longitude__gte": west, f"{prefix}longitude__lte": east})
+    # The view crosses the antimeridian.
+    return lat & (Q(**{f"{prefix}longitude__gte": west}) | Q(**{f"{prefix}longitude__lte": east}))
+
+
+def business_list_in_bbox(
+    *, west: float, south: float, east: float, north: float, limit: int = MAP_MAX_ITEMS
+) -> list[Business]:
+    """Shops inside the box, through the position index; no more than ``limit``."""
+    return list(
+        business_list_visible()
+        .filter(_in_bbox(west, south, east, north))
+        .only(
+            "id",
+            "name",
+            "slug",
+            "category",
+            "city",
+            "latitude",
+            "longitude",
+            "status",
+            "mob_count",
+            "chapter__name",
+            "chapter__slug",
+        )[:limit]
+    )
+
+
+def mob_list_upcoming_in_bbox(
+    *, west: float, south: float, east: float, north: float, limit: int = MAP_MAX_ITEMS
+) -> list[Mob]:
+    """Upcoming public mobs at shops inside the box; secret destinations are left out."""
+
+    now = timezone.now()
+    return list(
+        mob_list_public()
+        .filter(
+            _in_bbox(west, south, east, north, prefix="business__"),
+            status__in=(MobStatus.PUBLISHED, MobStatus.LIVE),
+            ends_at__gt=now,
+        )
+        .exclude(reveal_at__gt=now)
+        .order_by("starts_at")[:limit]
+    )
