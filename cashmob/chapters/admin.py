@@ -1,8 +1,14 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from cashmob.chapters.models import Chapter, Membership
+from cashmob.chapters.models import Chapter, ChapterFollow, Membership
+from cashmob.chapters.services import chapter_approve
+from cashmob.core.errors import DomainError
 
 
 class MembershipInline(admin.TabularInline[Membership, Chapter]):
@@ -18,3 +24,34 @@ class ChapterAdmin(admin.ModelAdmin[Chapter]):
     search_fields = ("name", "city", "slug")
     prepopulated_fields = {"slug": ("name",)}
     inlines = (MembershipInline,)
+    actions = ("approve_selected",)
+
+    @admin.action(description=_("Approve selected chapters"))
+    def approve_selected(self, request: HttpRequest, queryset: QuerySet[Chapter]) -> None:
+        """Approve through the service, so requesters are notified and the audit log kept."""
+        approved = 0
+        for chapter in queryset.select_related("requested_by"):
+            try:
+                chapter_approve(chapter=chapter, moderator=request.user)  # type: ignore[arg-type]
+            except DomainError as error:
+                self.message_user(
+                    request, f"{chapter.name}: {error.message}", level=messages.WARNING
+                )
+            else:
+                approved += 1
+        if approved:
+            self.message_user(
+                request,
+                ngettext("%(n)d chapter approved.", "%(n)d chapters approved.", approved)
+                % {"n": approved},
+                level=messages.SUCCESS,
+            )
+
+
+@admin.register(ChapterFollow)
+class ChapterFollowAdmin(admin.ModelAdmin[ChapterFollow]):
+    list_display = ("user", "chapter", "created_at")
+    list_filter = ("chapter",)
+    search_fields = ("user__email", "user__display_name", "chapter__name")
+    autocomplete_fields = ("user", "chapter")
+    list_select_related = ("user", "chapter")

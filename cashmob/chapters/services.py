@@ -30,6 +30,7 @@ SETTINGS_FIELDS = (
     "time_zone",
     "language",
     "default_pledge_minor",
+    "max_pledge_minor",
     "house_rules",
     "hashtag",
     "website",

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -172,6 +173,7 @@ def my_mobs(request: HttpRequest) -> HttpResponse:
             "past": past,
             "positions": waiting_positions(rsvps=upcoming),
             "feed": feed,
+            "feed_url": request.build_absolute_uri(reverse("rsvps:feed", args=[feed.token])),
         },
     )
 
