@@ -294,3 +294,17 @@ def access_chapter_request(*, pk: int, user: User | None) -> Chapter:
     if chapter is None:
         raise Http404
     return chapter
+
+
+def chapter_mobs_in_preparation(*, chapter: Chapter) -> list[Mob]:
+    """Mobs the organisers are still preparing (not yet published), newest first."""
+    from cashmob.mobs.models import Mob, MobStatus
+
+    return list(
+        Mob.objects.filter(
+            chapter=chapter,
+            status__in=(MobStatus.PLANNING, MobStatus.AWAITING_CONSENT, MobStatus.CONFIRMED),
+        )
+        .select_related("business")
+        .order_by("-created_at")[:20]
+    )

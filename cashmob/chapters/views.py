@@ -38,6 +38,7 @@ from cashmob.chapters.selectors import (
     chapter_member_get,
     chapter_member_list,
     chapter_mob_lists,
+    chapter_mobs_in_preparation,
     chapter_organiser_list,
     chapter_search,
     chapter_social_links,
@@ -122,10 +123,12 @@ def chapter_detail(request: HttpRequest, slug: str) -> HttpResponse:
     upcoming, past = chapter_mob_lists(chapter=chapter)
     membership = membership_of(chapter=chapter, user=viewer)
     is_staff = viewer is not None and viewer.is_staff
+    can_manage = is_staff or (membership is not None and membership.is_organiser)
     return render(
         request,
         "chapters/detail.html",
         {
+            "in_preparation": chapter_mobs_in_preparation(chapter=chapter) if can_manage else [],
             "chapter": chapter,
             "upcoming_mobs": upcoming,
             "past_mobs": past,
@@ -133,7 +136,7 @@ def chapter_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "totals": chapter_totals(chapter=chapter),
             "membership": membership,
             "following": chapter_is_followed(chapter=chapter, user=viewer),
-            "can_manage": is_staff or (membership is not None and membership.is_organiser),
+            "can_manage": can_manage,
             "social_links": chapter_social_links(chapter=chapter),
             "nominate_url": _nominate_url(chapter),
         },

@@ -17,6 +17,7 @@ logger = logging.getLogger(__name__)
 
 
 def _jobs() -> list[tuple[str, Callable[..., int]]]:
+    from cashmob.checkin.services import mobs_close_due, mobs_report_due, mobs_start_due
     from cashmob.mobs.models import Mob, MobStatus
     from cashmob.mobs.services import mob_reveal
     from cashmob.notifications.services import notification_retry_unsent
@@ -29,7 +30,7 @@ def _jobs() -> list[tuple[str, Callable[..., int]]]:
         due = Mob.objects.select_related("chapter", "business").filter(
             status=MobStatus.PUBLISHED,
             reveal_at__lte=now,
-            reveal_at__gt=now - timedelta(hours=1),
+            starts_at__gt=now - timedelta(hours=12),
         )
         for mob in due:
             mob_reveal(mob=mob, actor=None)
@@ -42,6 +43,9 @@ def _jobs() -> list[tuple[str, Callable[..., int]]]:
         ("reminders", lambda now: reminders_send_due(now=now)),
         ("tipping points", lambda now: tipping_points_check_due(now=now)),
         ("retry notifications", lambda now: notification_retry_unsent()),
+        ("start mobs", lambda now: mobs_start_due(now=now)),
+        ("close mobs", lambda now: mobs_close_due(now=now)),
+        ("report mobs", lambda now: mobs_report_due(now=now)),
     ]
 
 

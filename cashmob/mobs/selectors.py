@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Min, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from cashmob.businesses.models import Business
 from cashmob.chapters.selectors import is_chapter_organiser
-from cashmob.mobs.models import Mob, MobStatus
+from cashmob.core.models import AuditEntry
+from cashmob.mobs.models import ConsentRequest, Mob, MobStatus
 
 if TYPE_CHECKING:
     from cashmob.accounts.models import User
@@ -67,3 +72,134 @@ def access_mob(*, slug: str, user: User | None) -> Mob:
     if is_chapter_organiser(chapter=mob.chapter, user=user):
         return mob
     raise Http404
+
+
+# --- The organiser dashboard ------------------------------------------------------------------
+
+
+@dataclass
+class Dashboard:
+    """Everything the organiser dashboard shows, read in a fixed number of queries."""
+
+    mob: Mob
+    votes: list[Any]
+    polls: list[Any]
+    candidates: list[Any]
+    ballots_so_far: int
+    ranking: list[Any]
+    eligible: list[Business]
+    venues: list[tuple[Business, float | None]]
+    requests: list[ConsentRequest]
+    history: list[AuditEntry]
+    messages: list[dict[str, Any]]
+    member_count: int
+
+    @property
+    def vote(self) -> Any:
+        return self.votes[0] if self.votes else None
+
+    @property
+    def poll(self) -> Any:
+        return self.polls[0] if self.polls else None
+
+    @property
+    def consent(self) -> ConsentRequest | None:
+        return next((r for r in self.requests if r.kind == r.Kind.MOB and not r.superseded), None)
+
+    @property
+    def after_party(self) -> ConsentRequest | None:
+        return next(
+            (r for r in self.requests if r.kind == r.Kind.AFTER_PARTY and not r.superseded), None
+        )
+
+
+def access_mob_for_organisers(*, slug: str, user: User | None) -> Mob:
+    """The mob, for its chapter's organisers (and staff) only: 404 if unknown, 403 else."""
+    mob = (
+        Mob.objects.select_related("chapter", "business", "after_party_business")
+        .filter(slug=slug)
+        .first()
+    )
+    if mob is None:
+        raise Http404
+    if not is_chapter_organiser(chapter=mob.chapter, user=user):
+        raise PermissionDenied
+    return mob
+
+
+def _km(a: Business | None, b: Business) -> float | None:
+    if a is None or a.latitude is None or b.latitude is None:
+        return None
+    lat1, lon1, lat2, lon2 = map(
+        math.radians, (float(a.latitude), float(a.longitude), float(b.latitude), float(b.longitude))
+    )
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371 * math.asin(math.sqrt(h))
+
+
+def mob_dashboard_get(*, mob: Mob) -> Dashboard:
+    """The organiser's view of one mob: votes, polls, requests to the shop, what was sent."""
+    from cashmob.notifications.models import Notification
+    from cashmob.voting.models import Ballot, DatePoll, ShopVote
+    from cashmob.voting.selectors import date_poll_ranking, eligible_businesses, vote_candidates
+
+    votes = list(ShopVote.objects.filter(mob=mob).select_related("winner"))
+    polls = list(DatePoll.objects.filter(mob=mob).select_related("chosen"))
+    vote = votes[0] if votes else None
+    poll = polls[0] if polls else None
+    candidates = vote_candidates(vote=vote) if vote else []
+    ballots = Ballot.objects.filter(vote=vote).count() if vote and vote.status == "open" else 0
+    ranking = date_poll_ranking(poll=poll) if poll else []
+    eligible = list(eligible_businesses(chapter=mob.chapter))
+    nearby = [
+        (b, _km(mob.business, b))
+        for b in Business.objects.filter(
+            chapter=mob.chapter, status__in=(Business.Status.NOMINATED, Business.Status.ACTIVE)
+        ).exclude(pk=mob.business_id or 0)
+    ]
+    nearby.sort(key=lambda v: (v[1] is None, v[1] or 0, v[0].name))
+    requests = list(
+        ConsentRequest.objects.filter(mob=mob)
+        .select_related("business", "sent_by")
+        .prefetch_related("answers")
+    )
+    targets = Q(object_type="mobs.mob", object_id=str(mob.pk))
+    if votes:
+        targets |= Q(object_type="voting.shopvote", object_id__in=[str(v.pk) for v in votes])
+    if polls:
+        targets |= Q(object_type="voting.datepoll", object_id__in=[str(p.pk) for p in polls])
+    history = list(AuditEntry.objects.filter(targets).select_related("actor")[:60])
+    keys = Q(event_key__startswith=f"mob:{mob.pk}:")
+    for v in votes:
+        keys |= Q(event_key__startswith=f"vote:{v.pk}:")
+    for p in polls:
+        keys |= Q(event_key__startswith=f"poll:{p.pk}:")
+    for r in requests:
+        keys |= Q(event_key__startswith=f"consent:{r.pk}:")
+    sent = list(
+        Notification.objects.filter(keys)
+        .values("event_key", "template")
+        .annotate(
+            recipients=Count("id"),
+            delivered=Count("id", filter=Q(sent_at__isnull=False)),
+            first_at=Min("created_at"),
+        )
+        .order_by("-first_at")
+    )
+    return Dashboard(
+        mob=mob,
+        votes=votes,
+        polls=polls,
+        candidates=candidates,
+        ballots_so_far=ballots,
+        ranking=ranking,
+        eligible=eligible,
+        venues=nearby,
+        requests=requests,
+        history=history,
+        messages=sent,
+        member_count=mob.chapter.memberships.count(),
+    )

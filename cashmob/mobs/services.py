@@ -104,10 +104,15 @@ def _require_organiser(mob: Mob, actor: User) -> None:
         )
 
 
+#: First segments of fixed paths under /mobs/ (see mobs/urls.py): a mob named so would
+#: have its dashboard shadowed by them.
+RESERVED_SLUGS = frozenset({"plan", "consent"})
+
+
 def _unique_slug(title: str) -> str:
     root = slugify(title)[:140] or "mob"
     slug, n = root, 2
-    while Mob.objects.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or Mob.objects.filter(slug=slug).exists():
         slug, n = f"{root}-{n}", n + 1
     return slug
 
@@ -181,12 +186,15 @@ def mob_audience(*, mob: Mob) -> QuerySet[User]:
 
 
 def mob_participants(*, mob: Mob) -> QuerySet[User]:
-    """The people taking part: those with an RSVP once RSVPs exist, else the organisers."""
+    """The people taking part: everyone with an RSVP (going or waiting), and the organisers."""
     from cashmob.accounts.models import User
 
     return User.objects.filter(
-        memberships__chapter_id=mob.chapter_id,
-        memberships__role__in=("organiser", "co_organiser"),
+        Q(rsvps__mob=mob, rsvps__status__in=("confirmed", "waiting"))
+        | Q(
+            memberships__chapter_id=mob.chapter_id,
+            memberships__role__in=("organiser", "co_organiser"),
+        ),
         is_active=True,
     ).distinct()
 
@@ -207,6 +215,13 @@ def mob_publish(
     if actor is not None:
         _require_organiser(mob, actor)
     mob.refresh_from_db()
+    # The shop's yes comes first: without it nothing else about the mob matters yet.
+    # (mob_transition checks it again, race-safely, and so does the database.)
+    if mob.business_consent != Consent.ACCEPTED:
+        raise ConsentRequiredError(
+            _("The business has not accepted this mob yet, so it cannot go ahead."),
+            code="consent_required",
+        )
     if not mob.meeting_point.strip():
         raise MobError(
             _("Set a meeting point before publishing."),
@@ -240,9 +255,12 @@ def mob_publish(
         from cashmob.mobs.tasks import reveal_mob
 
         reveal_at_time = mob.reveal_at
-        transaction.on_commit(
-            lambda: reveal_mob.using(run_after=reveal_at_time).enqueue(mob_id=mob.pk)
-        )
+        # Backends that cannot defer (the immediate one in tests) leave the reveal to the
+        # scheduler's sweep, which catches any reveal whose time has come.
+        if reveal_mob.get_backend().supports_defer:
+            transaction.on_commit(
+                lambda: reveal_mob.using(run_after=reveal_at_time).enqueue(mob_id=mob.pk)
+            )
     return mob
 
 
@@ -269,7 +287,7 @@ def _mob_context(mob: Mob) -> dict[str, Any]:
 def mob_reveal(*, mob: Mob, actor: User | None = None) -> Mob:
     """Reveal a secret shop now (the task at reveal time, or an organiser's button).
 
-    Revealing twice notifies once: the notification's event key is per mob.
+    Revealing twice (the task, the scheduler's sweep, a button) records and notifies once.
     """
     if actor is not None:
         _require_organiser(mob, actor)
@@ -277,6 +295,11 @@ def mob_reveal(*, mob: Mob, actor: User | None = None) -> Mob:
     Mob.objects.filter(pk=mob.pk, reveal_at__gt=now).update(reveal_at=now, updated_at=now)
     mob.refresh_from_db()
     if mob.status not in (MobStatus.PUBLISHED, MobStatus.LIVE):
+        return mob
+    revealed_before = AuditEntry.objects.filter(
+        object_type="mobs.mob", object_id=str(mob.pk), action="mob.reveal"
+    ).exists()
+    if revealed_before:
         return mob
     audit_record(actor=actor, action="mob.reveal", obj=mob)
     notify(
@@ -315,6 +338,18 @@ def mob_update_details(*, mob: Mob, actor: User, data: dict[str, Any]) -> Mob:
         )
     for field, value in changes.items():
         setattr(mob, field, value)
+    time_changed = bool({"starts_at", "ends_at"} & set(changes))
+    if time_changed and mob.status in (MobStatus.AWAITING_CONSENT, MobStatus.CONFIRMED):
+        # The shop agreed to (or was asked about) another time: its answer no longer
+        # holds, and its link stops working until the organisers ask again.
+        from cashmob.mobs.models import ConsentRequest
+
+        ConsentRequest.objects.filter(
+            mob=mob, kind=ConsentRequest.Kind.MOB, superseded=False
+        ).update(superseded=True)
+        mob.status = MobStatus.PLANNING
+        mob.business_consent = Consent.NOT_ASKED
+        mob.consent_at = None
     mob.full_clean()
     mob.save()
     described = {
@@ -370,4 +405,63 @@ def mob_cancel(*, mob: Mob, actor: User | None, reason: str) -> Mob:
             context={**context, "business_name": mob.business.name},
             language=mob.chapter.language,
         )
+    return mob
+
+
+@transaction.atomic
+def mob_set_after_party(
+    *,
+    mob: Mob,
+    actor: User,
+    business: Business,
+    starts_at: datetime,
+    ends_at: datetime,
+    message: str = "",
+) -> Mob:
+    """Choose a second venue nearby for after the mob, and ask it the same way as the shop.
+
+    Choosing another venue replaces the earlier one: its request stops working and its
+    answer no longer counts.
+    """
+    from cashmob.mobs.consent import consent_request_send
+    from cashmob.mobs.models import ConsentRequest
+
+    _require_organiser(mob, actor)
+    mob = Mob.objects.select_for_update().select_related("chapter", "business").get(pk=mob.pk)
+    if mob.status in (MobStatus.LIVE, MobStatus.CLOSED, MobStatus.REPORTED, MobStatus.CANCELLED):
+        raise TransitionError(_("This mob can no longer be changed."), code="mob_locked")
+    if business.chapter_id != mob.chapter_id:
+        raise MobError(
+            _("This venue belongs to another chapter."), code="wrong_chapter", field="business"
+        )
+    if business.status not in (Business.Status.NOMINATED, Business.Status.ACTIVE):
+        raise MobError(_("This venue cannot be asked."), code="not_eligible", field="business")
+    if business.pk == mob.business_id:
+        raise MobError(
+            _("Choose a different venue from the mob's shop."),
+            code="same_as_shop",
+            field="business",
+        )
+    if mob.starts_at is not None and starts_at < mob.starts_at:
+        raise MobError(
+            _("The after-party starts after the mob has started."),
+            code="after_party_too_early",
+            field="starts_at",
+        )
+    Mob.objects.filter(pk=mob.pk).update(
+        after_party_business=business,
+        after_party_starts_at=None,
+        after_party_consent=Consent.NOT_ASKED,
+        updated_at=timezone.now(),
+    )
+    mob.refresh_from_db()
+    audit_record(actor=actor, action="mob.after_party", obj=mob, data={"business": business.pk})
+    consent_request_send(
+        mob=mob,
+        actor=actor,
+        slots=[(starts_at, ends_at)],
+        message=message,
+        kind=ConsentRequest.Kind.AFTER_PARTY,
+    )
+    mob.refresh_from_db()
     return mob

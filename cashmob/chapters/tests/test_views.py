@@ -174,8 +174,10 @@ def test_chapter_page_query_count_is_pinned(
     for _ in range(3):
         PublishedMobFactory(business__chapter=chapter)
         ReportedMobFactory(business__chapter=chapter)
-    # Session and user, chapter, two mob lists, organisers, totals, membership, follow.
-    with django_assert_max_num_queries(9):
+        MobFactory(business__chapter=chapter)
+    # Session and user, chapter, two mob lists, organisers, totals, membership, follow,
+    # and for organisers the mobs in preparation.
+    with django_assert_max_num_queries(10 if role == "organiser" else 9):
         response = client.get(chapter.get_absolute_url())
     assert response.status_code == 200
 
@@ -673,3 +675,17 @@ def test_chapter_page_links_to_nominating_a_shop_while_active(client: Client) ->
     nominate = reverse("businesses:nominate", kwargs={"chapter_slug": active.slug})
     assert nominate in client.get(active.get_absolute_url()).content.decode()
     assert client.get(archived.get_absolute_url()).context["nominate_url"] is None
+
+
+def test_chapter_page_shows_mobs_in_preparation_to_organisers_only(client: Client) -> None:
+    chapter = ChapterFactory()
+    mob = MobFactory(business__chapter=chapter, title="Secret planning for spring")
+    _as(client, "organiser", chapter)
+    body = client.get(chapter.get_absolute_url()).content.decode()
+    assert "Secret planning for spring" in body
+    assert f"/mobs/{mob.slug}/dashboard/" in body
+    client.logout()
+    _as(client, "member", chapter)
+    assert (
+        "Secret planning for spring" not in client.get(chapter.get_absolute_url()).content.decode()
+    )

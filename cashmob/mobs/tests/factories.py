@@ -17,7 +17,9 @@ class MobFactory(factory.django.DjangoModelFactory[Mob]):
 
     business = factory.SubFactory(BusinessFactory)
     chapter = factory.SelfAttribute("business.chapter")
-    title = factory.LazyAttribute(lambda o: f"Cash mob at {o.business.name}")
+    title = factory.LazyAttribute(
+        lambda o: f"Cash mob at {o.business.name}" if o.business else "Our next cash mob"
+    )
     slug = factory.Sequence(lambda n: f"mob-{n}")
     starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=2))

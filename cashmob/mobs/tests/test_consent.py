@@ -302,3 +302,20 @@ def test_after_party_consent_does_not_touch_the_mobs_own_consent(planned) -> Non
     assert mob.after_party_consent == Consent.ACCEPTED
     assert mob.business_consent == Consent.ACCEPTED
     assert mob.status == MobStatus.CONFIRMED
+
+
+def test_scheduler_sweep_reveals_a_secret_shop_once(planned) -> None:  # type: ignore[no-untyped-def]
+    """Without a deferred task (or if it was lost), the scheduler reveals the shop in time."""
+    from cashmob.core.scheduler import run_due_jobs
+
+    mob, organiser = planned
+    request = consent_request_send(mob=mob, actor=organiser, slots=_slots())
+    consent_answer(request=request, answer=Consent.ACCEPTED, slot_index=0)
+    mob = mob_publish(mob=mob, actor=organiser, keep_secret=True)
+    assert mob.reveal_at is not None
+    run_due_jobs(now=mob.reveal_at - timedelta(minutes=1))
+    assert not AuditEntry.objects.filter(action="mob.reveal").exists()
+    run_due_jobs(now=mob.reveal_at + timedelta(seconds=1))
+    run_due_jobs(now=mob.reveal_at + timedelta(minutes=2))
+    assert AuditEntry.objects.filter(action="mob.reveal").count() == 1
+    assert Notification.objects.filter(event_key=f"mob:{mob.pk}:revealed").count() == 1
