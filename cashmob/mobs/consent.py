@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 CONSENT_SALT = "cashmob.mobs.consent"
 CONSENT_LINK_DAYS = 21
+OWNER_LINK_AFTER_MOB = timedelta(days=30)
 MAX_CROWD = 5000
 MAX_WAVES = 12
 
@@ -279,6 +280,8 @@ def consent_answer(
                 field="max_crowd",
             )
         request.accepted_starts_at, request.accepted_ends_at = starts_at, ends_at
+        # The owner's page stays reachable through the day and the results afterwards.
+        request.expires_at = max(request.expires_at, ends_at + OWNER_LINK_AFTER_MOB)
         data = {
             "slot": [starts_at.isoformat(), ends_at.isoformat()],
             "max_crowd": max_crowd,

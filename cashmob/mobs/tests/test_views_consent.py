@@ -182,3 +182,29 @@ def test_consent_page_after_publishing_shows_the_answer_but_refuses_changes(clie
     mob.refresh_from_db()
     assert mob.status == MobStatus.PUBLISHED
     assert mob.business_consent == Consent.ACCEPTED
+
+
+def test_consent_page_after_publishing_shows_the_owner_the_pledges(client) -> None:  # type: ignore[no-untyped-def]
+    """The owner sees the expected crowd and pledged total on their private page."""
+    from cashmob.accounts.tests.factories import UserFactory
+    from cashmob.chapters.tests.factories import OrganiserFactory
+    from cashmob.mobs.consent import consent_answer, consent_request_send, consent_url
+    from cashmob.mobs.models import Consent
+    from cashmob.mobs.services import mob_publish
+    from cashmob.mobs.tests.factories import MobFactory
+    from cashmob.rsvps.services import rsvp_create
+
+    mob = MobFactory(starts_at=None, ends_at=None)
+    organiser = OrganiserFactory(chapter=mob.chapter).user
+    start = timezone.now().replace(microsecond=0) + timedelta(days=5)
+    request = consent_request_send(
+        mob=mob, actor=organiser, slots=[(start, start + timedelta(hours=2))]
+    )
+    consent_answer(request=request, answer=Consent.ACCEPTED, slot_index=0, max_crowd=30)
+    mob = mob_publish(mob=mob, actor=organiser)
+    for pledge in (2000, 3500):
+        rsvp_create(mob=mob, user=UserFactory(), pledge_minor=pledge, currency=mob.currency)
+    path = consent_url(request).split("127.0.0.1:8000", 1)[-1]
+    body = client.get(path, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "2 / 30" in body
+    assert "€55" in body
