@@ -69,6 +69,13 @@ def chapter_join(*, chapter: Chapter, user: User) -> Membership:
 @transaction.atomic
 def chapter_leave(*, chapter: Chapter, user: User) -> None:
     """Leave ``chapter``. The last organiser cannot leave: someone must run the chapter."""
+    # Lock every organiser row too, so two last organisers leaving at the same moment
+    # cannot leave the chapter with none.
+    list(
+        Membership.objects.select_for_update()
+        .filter(chapter=chapter, role=Membership.Role.ORGANISER)
+        .values_list("pk", flat=True)
+    )
     membership = Membership.objects.select_for_update().filter(chapter=chapter, user=user).first()
     if membership is None:
         return

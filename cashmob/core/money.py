@@ -7,8 +7,9 @@ and the viewer's locale, through Babel.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from babel.core import Locale, UnknownLocaleError
 from babel.numbers import (
@@ -22,6 +23,11 @@ from django.utils.translation import gettext_lazy as _
 
 #: Currencies offered for chapters: the ones with a live ISO 4217 code Babel knows.
 SUPPORTED_CURRENCIES: frozenset[str] = frozenset(list_currencies())
+
+
+_AMOUNT = re.compile(r"-?[0-9]{1,15}(\.[0-9]{1,6})?|-?\.[0-9]{1,6}")
+#: No amount anyone types has more digits before the decimal point than this.
+MAX_DIGITS = 14
 
 
 class MoneyError(ValueError):
@@ -77,12 +83,15 @@ def parse_amount(text: str | Decimal | int, currency: str) -> int:
         cleaned = text.strip().replace("\u00a0", "").replace(" ", "")
         if cleaned.count(",") == 1 and "." not in cleaned:
             cleaned = cleaned.replace(",", ".")
-        try:
-            value = Decimal(cleaned)
-        except InvalidOperation:
-            raise MoneyError(_("Enter an amount such as 20 or 20.50."), code="invalid") from None
+        # Plain digits with at most one decimal point: no exponents ("1E+999999" would
+        # cost seconds of CPU or overflow), no signs other than a leading minus.
+        if not _AMOUNT.fullmatch(cleaned):
+            raise MoneyError(_("Enter an amount such as 20 or 20.50."), code="invalid")
+        value = Decimal(cleaned)
     if not value.is_finite():
         raise MoneyError(_("Enter an amount such as 20 or 20.50."), code="invalid")
+    if value.adjusted() > MAX_DIGITS:
+        raise MoneyError(_("This amount is far too large."), code="too_large")
     if value < 0:
         raise MoneyError(_("The amount cannot be negative."), code="negative")
     exponent = currency_exponent(currency)

@@ -231,6 +231,9 @@ def consent_answer(
     propose → it waits for the organisers to send new times;
     decline → it goes back to planning (pick another shop or time).
     """
+    # Mob first, then request: the same order as consent_request_send, so the two can
+    # never wait on each other.
+    Mob.objects.select_for_update().filter(pk=request.mob_id).first()
     request = ConsentRequest.objects.select_for_update().get(pk=request.pk)
     if request.superseded:
         raise ConsentLinkError(

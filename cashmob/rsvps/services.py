@@ -348,7 +348,11 @@ def rsvp_cancel(*, rsvp: Rsvp, actor: User | None) -> Rsvp:
     mob = Mob.objects.select_related("chapter", "business").get(pk=rsvp.mob_id)
     if mob.starts_at is not None and mob.starts_at <= now:
         raise RsvpConflictError(_("This mob has already started."), code="mob_started")
-    previous = Rsvp.objects.filter(pk=rsvp.pk).values_list("status", flat=True).first()
+    # Locked, so a simultaneous promotion from the waiting list cannot change the status
+    # between this read and the counters below.
+    previous = (
+        Rsvp.objects.select_for_update().filter(pk=rsvp.pk).values_list("status", flat=True).first()
+    )
     updated = Rsvp.objects.filter(pk=rsvp.pk, status__in=ACTIVE).update(
         status=RsvpStatus.CANCELLED, cancelled_at=now, updated_at=now
     )

@@ -52,6 +52,9 @@ def test_consent_request_send_emails_the_shop_a_private_link(
     planned, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]
     mob, organiser = planned
+    # The shop is written to in its chapter's language.
+    type(mob.chapter).objects.filter(pk=mob.chapter.pk).update(language="en")
+    mob.chapter.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
         request = consent_request_send(mob=mob, actor=organiser, slots=_slots(), message="Hi!")
     mob.refresh_from_db()

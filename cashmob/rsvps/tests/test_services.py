@@ -226,19 +226,21 @@ def test_guest_rsvp_joins_the_account_made_later() -> None:
 def test_tipping_point_reached_tells_participants_and_the_shop_once(
     django_capture_on_commit_callbacks,
 ) -> None:  # type: ignore[no-untyped-def]
+    from cashmob.notifications.models import Notification
+
     mob = _mob(tipping_point=2)
-    _rsvp(mob)
+    first = _rsvp(mob)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        _rsvp(mob)
-    tipped = [m for m in mail.outbox if "tipping point" in m.subject or "pledged" in m.subject]
-    recipients = {a for m in tipped for a in m.to}
-    assert mob.business.contact_email in recipients
-    assert len(recipients) == 3
+        second = _rsvp(mob)
+    tipped = Notification.objects.filter(event_key=f"mob:{mob.pk}:tipped")
+    assert set(tipped.values_list("user", flat=True)) == {first.user.pk, second.user.pk}
+    assert [m.to for m in mail.outbox if m.to == [mob.business.contact_email]]
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        _rsvp(mob)
-    assert not [m for m in mail.outbox if "tipping point" in m.subject or "pledged" in m.subject]
+        third = _rsvp(mob)
+    assert tipped.count() == 2
+    assert all(m.to == [third.user.email] for m in mail.outbox)
 
 
 def test_tipping_point_missed_asks_the_organisers_to_decide() -> None:

@@ -78,5 +78,8 @@ def test_ballot_cast_same_member_twice_at_once_keeps_one_ballot() -> None:
     )
     assert errors == []
     assert Ballot.objects.filter(vote=vote, user=member).count() == 1
+    # The ballot holds exactly one of the submissions, never a mix of two.
+    chosen = set(Ballot.objects.get(vote=vote, user=member).choices.values_list("pk", flat=True))
+    assert chosen in ({a}, {b}, {a, b})
     vote = shop_vote_close(vote=vote, actor=organiser)
     assert vote.ballot_count == 1
