@@ -18,9 +18,11 @@ urlpatterns = [
     path("mobs/", include("cashmob.mobs.urls")),
     path("choose/", include("cashmob.voting.urls")),
     path("rsvp/", include("cashmob.rsvps.urls")),
+    path("", include("cashmob.checkin.urls")),
     path("notifications/", include("cashmob.notifications.urls")),
     path("admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
 ]
 
 handler403 = "cashmob.core.views.permission_denied"

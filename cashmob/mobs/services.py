@@ -314,9 +314,11 @@ def mob_reveal(*, mob: Mob, actor: User | None = None) -> Mob:
 
 @transaction.atomic
 def mob_update_details(*, mob: Mob, actor: User, data: dict[str, Any]) -> Mob:
-    """Change the time or place of a mob; after publishing, everyone taking part is told
-    exactly what changed. A new time must still fit what the shop agreed to, so a time
-    change before publishing sends the mob back to the shop for consent.
+    """Change the meeting point, title or description of a mob, or its time before
+    publishing; after publishing, everyone taking part is told exactly what changed.
+
+    A time change before publishing sends the mob back to the shop for consent; after
+    publishing the time is the one the shop agreed to and cannot be moved here.
     """
     _require_organiser(mob, actor)
     mob = Mob.objects.select_for_update().select_related("chapter", "business").get(pk=mob.pk)
@@ -336,9 +338,19 @@ def mob_update_details(*, mob: Mob, actor: User, data: dict[str, Any]) -> Mob:
             code="bad_time",
             field="starts_at",
         )
+    time_changed = bool({"starts_at", "ends_at"} & set(changes))
+    if time_changed and mob.status == MobStatus.PUBLISHED:
+        # The shop agreed to this time; a published mob never moves without its yes.
+        raise MobError(
+            _(
+                "The shop agreed to this time, so it cannot be moved here. Agree a new time "
+                "with the shop first, or cancel this mob and plan a new one."
+            ),
+            code="time_agreed_with_shop",
+            field="starts_at",
+        )
     for field, value in changes.items():
         setattr(mob, field, value)
-    time_changed = bool({"starts_at", "ends_at"} & set(changes))
     if time_changed and mob.status in (MobStatus.AWAITING_CONSENT, MobStatus.CONFIRMED):
         # The shop agreed to (or was asked about) another time: its answer no longer
         # holds, and its link stops working until the organisers ask again.

@@ -639,7 +639,9 @@ def consent_page(request: HttpRequest, token: str) -> HttpResponse:
         status=status,
     )
     # The link is the shop's key: keep it out of other sites' logs and search engines.
-    response["Referrer-Policy"] = "no-referrer"
+    # "same-origin", not "no-referrer": with no-referrer browsers send "Origin: null" on
+    # the page's own form posts, and the CSRF check then refuses the shop's answer.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Cache-Control"] = "private, no-store"
     return response

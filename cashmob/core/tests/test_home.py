@@ -69,3 +69,9 @@ def test_home_query_count_does_not_grow_with_mobs(client, django_assert_max_num_
         response = client.get(reverse("home"))
     assert len(response.context["upcoming"]) == 6
     assert len(response.context["results"]) == 6
+
+
+def test_favicon_ico_points_at_the_site_icon(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/favicon.svg")

@@ -322,3 +322,24 @@ def test_scheduler_sweep_reveals_a_secret_shop_once(planned) -> None:  # type: i
     run_due_jobs(now=mob.reveal_at + timedelta(minutes=2))
     assert AuditEntry.objects.filter(action="mob.reveal").count() == 1
     assert Notification.objects.filter(event_key=f"mob:{mob.pk}:revealed").count() == 1
+
+
+def test_mob_update_details_cannot_move_a_published_mobs_time(planned) -> None:  # type: ignore[no-untyped-def]
+    """The shop agreed to a time: after publishing it never moves without the shop."""
+    mob, organiser = planned
+    request = consent_request_send(mob=mob, actor=organiser, slots=_slots())
+    consent_answer(request=request, answer=Consent.ACCEPTED, slot_index=0)
+    mob = mob_publish(mob=mob, actor=organiser)
+    agreed = mob.starts_at
+    with pytest.raises(MobError) as excinfo:
+        mob_update_details(
+            mob=mob,
+            actor=organiser,
+            data={
+                "starts_at": agreed + timedelta(days=1),
+                "ends_at": mob.ends_at + timedelta(days=1),
+            },
+        )
+    assert excinfo.value.code == "time_agreed_with_shop"
+    mob.refresh_from_db()
+    assert mob.starts_at == agreed

@@ -49,7 +49,7 @@ def test_consent_page_shows_the_request_without_an_account(client, asked) -> Non
     assert "We love your shop." in body
     assert "full price" in body
     assert "€20.00" in body  # the pledge
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "noindex" in response["X-Robots-Tag"]
 
 
@@ -208,3 +208,31 @@ def test_consent_page_after_publishing_shows_the_owner_the_pledges(client) -> No
     body = client.get(path, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "2 / 30" in body
     assert "€55" in body
+
+
+def test_consent_page_keeps_its_link_private_without_breaking_its_form(client) -> None:  # type: ignore[no-untyped-def]
+    """Same-origin referrers only: "no-referrer" makes browsers post with "Origin: null",
+    which Django's CSRF check refuses, so the shop could not answer at all."""
+    from cashmob.mobs.tests.factories import MobFactory
+
+    mob = MobFactory(starts_at=None, ends_at=None)
+    organiser = OrganiserFactory(chapter=mob.chapter).user
+    start = timezone.now().replace(microsecond=0) + timedelta(days=5)
+    request = consent_request_send(
+        mob=mob, actor=organiser, slots=[(start, start + timedelta(hours=2))]
+    )
+    path = consent_url(request).split("127.0.0.1:8000", 1)[-1]
+    response = client.get(path)
+    assert response["Referrer-Policy"] == "same-origin"
+    assert b'content="no-referrer"' not in response.content
+    csrf_client = type(client)(enforce_csrf_checks=True)
+    page = csrf_client.get(path)
+    token = page.cookies["csrftoken"].value
+    answer = csrf_client.post(
+        path,
+        {"csrfmiddlewaretoken": token, "answer": "accepted", "slot": "0", "arrival_waves": "1"},
+        HTTP_ORIGIN="http://testserver",
+    )
+    assert answer.status_code in (200, 302)
+    mob.refresh_from_db()
+    assert mob.business_consent == Consent.ACCEPTED
