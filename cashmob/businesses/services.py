@@ -290,6 +290,19 @@ def business_update(*, business: Business, actor: User, data: dict[str, Any]) ->
             _("Only the shop's owner or a moderator can edit this profile."),
             code="not_allowed",
         )
+    is_owner = business.owner_id is not None and business.owner_id == actor.pk
+    if (
+        "contact_email" in data
+        and data["contact_email"] != business.contact_email
+        and not (actor.is_staff or is_owner)
+    ):
+        # The contact address receives the claim link and the consent requests: whoever
+        # could change it could claim the shop or say yes on its behalf.
+        raise BusinessPermissionError(
+            _("Only the shop's owner or a moderator can change its contact email."),
+            code="contact_email_locked",
+            field="contact_email",
+        )
     changed = {}
     for field in EDITABLE_FIELDS:
         if field in data and getattr(business, field) != data[field]:
@@ -298,6 +311,14 @@ def business_update(*, business: Business, actor: User, data: dict[str, Any]) ->
     if changed:
         business.full_clean()
         business.save()
+        if "contact_email" in changed:
+            # Links already sent to the old address stop working.
+            ClaimInvitation.objects.filter(business=business, used_at__isnull=True).delete()
+            from cashmob.mobs.models import ConsentRequest
+
+            ConsentRequest.objects.filter(business=business, superseded=False).exclude(
+                answer="accepted"
+            ).update(superseded=True)
         audit_record(actor=actor, action="business.update", obj=business, data=changed)
     return business
 

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.core.validators import slug_re
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -174,7 +175,7 @@ def business_nominate_start(request: HttpRequest) -> HttpResponse:
     slug = request.GET.get("chapter", "")
     if not slug and request.user.home_chapter_id:  # type: ignore[union-attr]
         slug = request.user.home_chapter.slug  # type: ignore[union-attr]
-    if slug:
+    if slug and slug_re.fullmatch(slug):
         return redirect("businesses:nominate", chapter_slug=slug)
     messages.info(request, _("Choose the chapter the shop belongs to, then nominate it there."))
     return redirect("chapters:list")

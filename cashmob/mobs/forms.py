@@ -38,7 +38,14 @@ def local_to_utc(naive: datetime, zone_name: str) -> datetime:
     """
     zone = _zone(zone_name)
     aware = naive.replace(tzinfo=zone)
-    if aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != naive:
+    try:
+        round_trip = aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+    except (OverflowError, ValueError):
+        # Years at the edge of the calendar (9999-12-31 west of UTC) cannot be converted.
+        raise forms.ValidationError(
+            _("Enter a date in the next few years."), code="out_of_range"
+        ) from None
+    if round_trip != naive:
         raise forms.ValidationError(
             _("This time does not exist in %(zone)s (the clocks change). Pick another."),
             code="nonexistent_time",

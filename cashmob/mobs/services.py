@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -77,6 +77,11 @@ def mob_transition(
             _("Someone else changed this mob at the same moment. Reload and try again."),
             code="concurrent_change",
         )
+    if to == MobStatus.CLOSED and mob.business_id is not None:
+        # The shop's history drives its cool-down and the votes' tie-break.
+        Business.objects.filter(pk=mob.business_id).update(
+            mob_count=F("mob_count") + 1, last_mobbed_at=mob.starts_at or now
+        )
     audit_record(
         actor=actor,
         action=f"mob.{to}",
@@ -106,7 +111,7 @@ def _require_organiser(mob: Mob, actor: User) -> None:
 
 #: First segments of fixed paths under /mobs/ (see mobs/urls.py): a mob named so would
 #: have its dashboard shadowed by them.
-RESERVED_SLUGS = frozenset({"plan", "consent"})
+RESERVED_SLUGS = frozenset({"plan", "consent", "owner"})
 
 
 def _unique_slug(title: str) -> str:
@@ -179,10 +184,13 @@ def mob_audience(*, mob: Mob) -> QuerySet[User]:
     """Members and followers of the mob's chapter."""
     from cashmob.accounts.models import User
 
-    return User.objects.filter(
-        Q(memberships__chapter_id=mob.chapter_id) | Q(chapter_follows__chapter_id=mob.chapter_id),
-        is_active=True,
-    ).distinct()
+    audience = Q(memberships__chapter_id=mob.chapter_id) | Q(
+        chapter_follows__chapter_id=mob.chapter_id
+    )
+    if mob.business_id is not None and not mob.is_secret_at(timezone.now()):
+        # People who follow the shop hear about its mobs, unless the shop is a surprise.
+        audience |= Q(business_follows__business_id=mob.business_id)
+    return User.objects.filter(audience, is_active=True).distinct()
 
 
 def mob_participants(*, mob: Mob) -> QuerySet[User]:
@@ -269,6 +277,7 @@ def _mob_context(mob: Mob) -> dict[str, Any]:
     return {
         "mob_title": mob.title,
         "mob_url": _mob_url(mob),
+        "checkin_url": settings.SITE_URL + reverse("checkin:me", kwargs={"slug": mob.slug}),
         "chapter_name": mob.chapter.name,
         "starts_at": mob.starts_at.isoformat() if mob.starts_at else "",
         "ends_at": mob.ends_at.isoformat() if mob.ends_at else "",
@@ -294,7 +303,8 @@ def mob_reveal(*, mob: Mob, actor: User | None = None) -> Mob:
     now = timezone.now()
     Mob.objects.filter(pk=mob.pk, reveal_at__gt=now).update(reveal_at=now, updated_at=now)
     mob.refresh_from_db()
-    if mob.status not in (MobStatus.PUBLISHED, MobStatus.LIVE):
+    if mob.status not in (MobStatus.PUBLISHED, MobStatus.LIVE) or mob.reveal_at is None:
+        # A mob that was never secret has nothing to reveal.
         return mob
     revealed_before = AuditEntry.objects.filter(
         object_type="mobs.mob", object_id=str(mob.pk), action="mob.reveal"

@@ -39,11 +39,28 @@ def mob_members(*, mob: Mob) -> QuerySet[User]:
     return User.objects.filter(memberships__chapter_id=mob.chapter_id, is_active=True)
 
 
-def access_vote(*, pk: int) -> ShopVote:
+def access_vote(*, pk: int, user: User | None = None) -> ShopVote:
+    """A vote page's vote. While its mob's shop is a secret, only the chapter's members
+    may see it: the ballot and the winner would give the shop away."""
     vote = ShopVote.objects.select_related("mob__chapter", "winner").filter(pk=pk).first()
     if vote is None:
         raise Http404
+    _hide_if_secret(vote.mob, user)
     return vote
+
+
+def _hide_if_secret(mob: Mob, user: User | None) -> None:
+    from cashmob.chapters.selectors import membership_of
+
+    if mob.reveal_at is None or not mob.is_secret_at(timezone.now()):
+        return
+    if (
+        user is not None
+        and user.is_authenticated
+        and (user.is_staff or membership_of(chapter=mob.chapter, user=user) is not None)
+    ):
+        return
+    raise Http404
 
 
 def vote_candidates(*, vote: ShopVote) -> list:  # type: ignore[type-arg]
@@ -88,10 +105,11 @@ def date_poll_ranking(*, poll: DatePoll) -> list[SlotScore]:
     return scores
 
 
-def access_poll(*, pk: int) -> DatePoll:
+def access_poll(*, pk: int, user: User | None = None) -> DatePoll:
     poll = DatePoll.objects.select_related("mob__chapter", "chosen").filter(pk=pk).first()
     if poll is None:
         raise Http404
+    _hide_if_secret(poll.mob, user)
     return poll
 
 

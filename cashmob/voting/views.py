@@ -72,7 +72,7 @@ def _roles(chapter: Chapter, request: HttpRequest) -> dict[str, bool]:
 @require_http_methods(["GET", "POST"])
 def vote_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The ballot while the vote is open; the ranked results once it is closed."""
-    vote = access_vote(pk=pk)
+    vote = access_vote(pk=pk, user=request.user)
     chapter = vote.mob.chapter
     if request.method == "POST" and not request.user.is_authenticated:
         return redirect_to_login(request.path)
@@ -122,7 +122,7 @@ def vote_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _vote_action(request: HttpRequest, pk: int, *, cancel: bool) -> HttpResponse:
-    vote = access_vote(pk=pk)
+    vote = access_vote(pk=pk, user=request.user)
     if not request.user.is_authenticated:
         return redirect_to_login(vote.mob.get_absolute_url())
     try:
@@ -178,7 +178,7 @@ def poll_close_choices(poll: DatePoll, ranking: list[Any]) -> list[tuple[int, st
 
 @require_http_methods(["GET", "POST"])
 def poll_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    poll = access_poll(pk=pk)
+    poll = access_poll(pk=pk, user=request.user)
     chapter = poll.mob.chapter
     if request.method == "POST" and not request.user.is_authenticated:
         return redirect_to_login(request.path)
@@ -235,7 +235,7 @@ def poll_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def poll_close(request: HttpRequest, pk: int) -> HttpResponse:
-    poll = access_poll(pk=pk)
+    poll = access_poll(pk=pk, user=request.user)
     if not request.user.is_authenticated:
         return redirect_to_login(poll.mob.get_absolute_url())
     if not is_chapter_organiser(chapter=poll.mob.chapter, user=request.user):  # type: ignore[arg-type]

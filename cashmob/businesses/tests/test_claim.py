@@ -151,3 +151,24 @@ def test_claim_invite_from_the_service_sends_after_commit() -> None:
     business = BusinessFactory()
     claim_invite(business=business, requested_by=None)
     assert len(mail.outbox) == 1
+
+
+def test_business_update_contact_email_by_the_nominator_is_refused() -> None:
+    """The contact address gets the claim link and consent requests: only owner or staff."""
+    from cashmob.businesses.exceptions import BusinessPermissionError
+    from cashmob.businesses.services import business_update
+    from cashmob.businesses.tests.factories import BusinessFactory
+    from cashmob.chapters.tests.factories import MembershipFactory
+
+    nominator = MembershipFactory().user
+    business = BusinessFactory(nominated_by=nominator, contact_email="shop@example.org")
+    with pytest.raises(BusinessPermissionError) as excinfo:
+        business_update(
+            business=business, actor=nominator, data={"contact_email": "me@evil.example"}
+        )
+    assert excinfo.value.code == "contact_email_locked"
+    business.refresh_from_db()
+    assert business.contact_email == "shop@example.org"
+    business_update(business=business, actor=nominator, data={"opening_hours": "Tue-Sat 10-19"})
+    business.refresh_from_db()
+    assert business.opening_hours == "Tue-Sat 10-19"

@@ -563,3 +563,12 @@ def test_map_page_opens_on_the_home_chapter(client: Client, chapter: Chapter) ->
     client.force_login(UserFactory(home_chapter=chapter))
     response = client.get(reverse("businesses:map"))
     assert response.context["map_settings"]["center"] == [45.764043, 4.835659]
+
+
+def test_nominate_start_with_a_malformed_chapter_is_not_a_server_error(client) -> None:  # type: ignore[no-untyped-def]
+    from cashmob.accounts.tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    response = client.get("/shops/nominate/?chapter=a%20b")
+    assert response.status_code == 302
+    assert response["Location"].endswith("/chapters/")

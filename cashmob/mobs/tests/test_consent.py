@@ -343,3 +343,31 @@ def test_mob_update_details_cannot_move_a_published_mobs_time(planned) -> None: 
     assert excinfo.value.code == "time_agreed_with_shop"
     mob.refresh_from_db()
     assert mob.starts_at == agreed
+
+
+def test_mob_publish_tells_the_shops_followers_unless_it_is_a_secret(planned) -> None:  # type: ignore[no-untyped-def]
+    from cashmob.accounts.tests.factories import UserFactory
+    from cashmob.businesses.models import BusinessFollow
+    from cashmob.mobs.services import mob_audience
+
+    mob, organiser = planned
+    fan = UserFactory()
+    BusinessFollow.objects.create(business=mob.business, user=fan)
+    request = consent_request_send(mob=mob, actor=organiser, slots=_slots())
+    consent_answer(request=request, answer=Consent.ACCEPTED, slot_index=0)
+    mob.refresh_from_db()
+    assert fan in mob_audience(mob=mob)
+    Mob.objects.filter(pk=mob.pk).update(reveal_at=mob.starts_at)
+    mob.refresh_from_db()
+    assert fan not in mob_audience(mob=mob)
+
+
+def test_mob_reveal_of_a_mob_that_was_never_secret_tells_nobody(planned) -> None:  # type: ignore[no-untyped-def]
+    from cashmob.mobs.services import mob_reveal
+
+    mob, organiser = planned
+    request = consent_request_send(mob=mob, actor=organiser, slots=_slots())
+    consent_answer(request=request, answer=Consent.ACCEPTED, slot_index=0)
+    mob = mob_publish(mob=mob, actor=organiser)
+    mob_reveal(mob=mob, actor=organiser)
+    assert not Notification.objects.filter(event_key=f"mob:{mob.pk}:revealed").exists()

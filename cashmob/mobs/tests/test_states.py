@@ -133,3 +133,13 @@ def test_mob_publish_records_the_time() -> None:
     mob = mob_publish(mob=mob, actor=None)
     assert mob.published_at is not None
     assert mob.published_at >= before
+
+
+def test_mob_closing_counts_towards_the_shops_history() -> None:
+    """A closed mob adds to the shop's mob count and starts its cool-down."""
+    mob = PublishedMobFactory()
+    mob = mob_transition(mob=mob, to=S.LIVE, actor=None)
+    mob = mob_transition(mob=mob, to=S.CLOSED, actor=None)
+    mob.business.refresh_from_db()
+    assert mob.business.mob_count == 1
+    assert mob.business.last_mobbed_at == mob.starts_at

@@ -538,3 +538,15 @@ def test_mob_page_shows_an_accepted_after_party(client) -> None:  # type: ignore
     assert "Bouchon" in client.get(mob.get_absolute_url()).content.decode()
     Mob.objects.filter(pk=mob.pk).update(after_party_consent=Consent.PENDING)
     assert "Bouchon" not in client.get(mob.get_absolute_url()).content.decode()
+
+
+def test_local_to_utc_at_the_edge_of_the_calendar_is_a_field_error() -> None:
+    from datetime import datetime
+
+    from django import forms
+
+    from cashmob.mobs.forms import local_to_utc
+
+    with pytest.raises(forms.ValidationError) as excinfo:
+        local_to_utc(datetime(9999, 12, 31, 23, 30), "America/New_York")  # noqa: DTZ001
+    assert excinfo.value.code == "out_of_range"

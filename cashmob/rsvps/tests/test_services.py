@@ -274,3 +274,14 @@ def test_reminders_go_out_once_the_day_before_and_two_hours_before() -> None:
         )
     )
     assert sorted(keys) == [f"mob:{mob.pk}:reminder:2h", f"mob:{mob.pk}:reminder:day"]
+
+
+def test_reminder_email_carries_the_check_in_code_link(django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    now = timezone.now()
+    mob = _mob(starts_at=now + timedelta(hours=1))
+    rsvp = _rsvp(mob)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders_send_due(now=now)
+    [message] = [m for m in mail.outbox if m.to == [rsvp.user.email]]
+    assert f"/day/{mob.slug}/me/" in message.body

@@ -280,3 +280,27 @@ def test_poll_close_with_a_foreign_slot_changes_nothing(client, poll) -> None:  
     assert response.status_code == 400
     poll.refresh_from_db()
     assert poll.status == PollStatus.OPEN
+
+
+def test_vote_page_of_a_secret_mob_is_hidden_from_visitors(client) -> None:  # type: ignore[no-untyped-def]
+    """The winner of a vote would name a secret shop: only members see it before reveal."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cashmob.chapters.tests.factories import MembershipFactory, OrganiserFactory
+    from cashmob.mobs.models import Mob
+    from cashmob.mobs.tests.factories import MobFactory
+    from cashmob.voting.services import shop_vote_close, shop_vote_open
+
+    mob = MobFactory(chapter=ChapterFactory(), business=None, starts_at=None, ends_at=None)
+    organiser = OrganiserFactory(chapter=mob.chapter).user
+    for _ in range(2):
+        BusinessFactory(chapter=mob.chapter)
+    vote = shop_vote_open(mob=mob, actor=organiser, closes_at=timezone.now() + timedelta(days=1))
+    shop_vote_close(vote=vote, actor=organiser)
+    Mob.objects.filter(pk=mob.pk).update(reveal_at=timezone.now() + timedelta(days=3))
+    url = reverse("voting:vote", args=[vote.pk])
+    assert client.get(url).status_code == 404
+    client.force_login(MembershipFactory(chapter=mob.chapter).user)
+    assert client.get(url).status_code == 200
