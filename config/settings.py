@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "cashmob.voting",
     "cashmob.notifications",
     "cashmob.rsvps",
+    "cashmob.checkin",
 ]
 
 MIDDLEWARE = [

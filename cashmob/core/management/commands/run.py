@@ -68,6 +68,12 @@ class Command(BaseCommand):
             help="Requests each web process accepts at once (default %(default)s).",
         )
         parser.add_argument(
+            "--live-port",
+            type=int,
+            default=int(os.environ.get("LIVE_PORT") or 0),
+            help="Port of the live tally stream process (env LIVE_PORT; default: --port + 1).",
+        )
+        parser.add_argument(
             "--no-demo", action="store_true", help="Do not load the demo world, even when empty."
         )
         parser.add_argument(
@@ -81,6 +87,15 @@ class Command(BaseCommand):
         if _port_open("127.0.0.1" if host in {"0.0.0.0", "::"} else host, port):  # noqa: S104
             raise CommandError(f"Port {port} on {host} is already in use; try --port.")
 
+        options["live_port"] = options["live_port"] or port + 1
+        shown_host = "127.0.0.1" if host in {"0.0.0.0", "::"} else host  # noqa: S104
+        if _port_open(shown_host, options["live_port"]):
+            raise CommandError(
+                f"Port {options['live_port']} (live tally) is already in use; try --live-port."
+            )
+        # The pages tell browsers where the stream is: the web children inherit this.
+        os.environ["LIVE_PORT"] = str(options["live_port"])
+
         self._prepare(load_demo=not options["no_demo"], verbosity=verbosity)
         # Children open their own connections; this process keeps none open while it waits.
         connections.close_all()
@@ -92,6 +107,7 @@ class Command(BaseCommand):
         }
         try:
             self._start("web", self._web_command(options))
+            self._start("live", self._live_command(options))
             if not options["no_worker"]:
                 self._start("worker", self._worker_command(verbosity))
                 self._start("scheduler", [sys.executable, "-m", "cashmob", "tick", "--loop"])
@@ -141,6 +157,25 @@ class Command(BaseCommand):
             "config.wsgi:application",
         ]
 
+    def _live_command(self, options: dict[str, Any]) -> list[str]:
+        # The live tally's Server-Sent Events: a small async process of its own, so that
+        # thousands of open streams hold no web worker and no OS thread each.
+        return [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "cashmob.live.asgi:app",
+            "--host",
+            options["host"],
+            "--port",
+            str(options["live_port"]),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+            "--timeout-graceful-shutdown",
+            "2",
+        ]
+
     def _worker_command(self, verbosity: int) -> list[str]:
         return [
             sys.executable,
@@ -148,6 +183,8 @@ class Command(BaseCommand):
             "cashmob",
             "db_worker",
             "--no-startup-delay",
+            # Code reloading belongs to development servers, not to this supervisor.
+            "--no-reload",
             "--verbosity",
             str(verbosity),
         ]

@@ -1,0 +1,57 @@
+"""The shop's way in on the day: the private link it already has from the consent request."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cashmob.checkin.services import CONFIRM_DEADLINE
+from cashmob.mobs.consent import CONSENT_SALT, consent_check
+from cashmob.mobs.exceptions import ConsentLinkError
+from cashmob.mobs.models import Consent, ConsentRequest, MobStatus
+
+
+def owner_url(request: ConsentRequest) -> str:
+    """The shop's private day page: the same key as its consent link, another page."""
+    token = signing.dumps({"n": request.nonce}, salt=CONSENT_SALT, compress=True)
+    return settings.SITE_URL + reverse("checkin:owner", kwargs={"token": token})
+
+
+DAY_STATUSES = (MobStatus.PUBLISHED, MobStatus.LIVE, MobStatus.CLOSED, MobStatus.REPORTED)
+
+
+def owner_access(*, token: str) -> ConsentRequest:
+    """The shop's accepted consent request that ``token`` names.
+
+    The consent link expires a few weeks after it was sent, which may be before the mob
+    has happened; for the day itself it stays valid until the confirmation deadline.
+    """
+    try:
+        request = consent_check(token=token)
+    except ConsentLinkError as error:
+        if error.code != "consent_link_expired":
+            raise
+        payload = signing.loads(token, salt=CONSENT_SALT)
+        found = (
+            ConsentRequest.objects.select_related("mob__chapter", "business")
+            .filter(nonce=payload.get("n") if isinstance(payload, dict) else None)
+            .filter(superseded=False)
+            .first()
+        )
+        ends_at = found.mob.ends_at if found is not None else None
+        if found is None or ends_at is None or timezone.now() > ends_at + CONFIRM_DEADLINE:
+            raise
+        request = found
+    if (
+        request.kind != ConsentRequest.Kind.MOB
+        or request.answer != Consent.ACCEPTED
+        or request.mob.status not in DAY_STATUSES
+    ):
+        raise ConsentLinkError(
+            _("This page opens once your shop has agreed to a mob that is published."),
+            code="owner_page_closed",
+        )
+    return request

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+import factory
+from django.core import signing
+from django.utils import timezone
+
+from cashmob.accounts.tests.factories import UserFactory
+from cashmob.mobs.consent import CONSENT_SALT
+from cashmob.mobs.models import Consent, ConsentRequest, Mob, MobStatus
+from cashmob.mobs.tests.factories import PublishedMobFactory
+from cashmob.rsvps.models import Rsvp, RsvpStatus
+
+
+class LiveMobFactory(PublishedMobFactory):
+    """A mob that started half an hour ago and ends in an hour and a half."""
+
+    status = MobStatus.LIVE
+    starts_at = factory.LazyFunction(lambda: timezone.now() - timedelta(minutes=30))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=2))
+
+
+class RsvpFactory(factory.django.DjangoModelFactory[Rsvp]):
+    class Meta:
+        model = Rsvp
+
+    mob = factory.SubFactory(LiveMobFactory)
+    user = factory.SubFactory(UserFactory)
+    status = RsvpStatus.CONFIRMED
+    pledge_minor = 2000
+    currency = factory.SelfAttribute("mob.currency")
+    confirmed_at = factory.LazyFunction(timezone.now)
+    nonce = factory.LazyFunction(lambda: secrets.token_urlsafe(24))
+
+
+def owner_request(mob: Mob) -> tuple[ConsentRequest, str]:
+    """The shop's accepted consent request for ``mob`` and the token of its private link."""
+    request = ConsentRequest.objects.create(
+        mob=mob,
+        business=mob.business,
+        nonce=secrets.token_urlsafe(24),
+        sent_to="owner@shop.example",
+        expires_at=timezone.now() + timedelta(days=21),
+        pledge_minor=mob.pledge_minor,
+        currency=mob.currency,
+        answer=Consent.ACCEPTED,
+    )
+    token = signing.dumps({"n": request.nonce}, salt=CONSENT_SALT, compress=True)
+    return request, token

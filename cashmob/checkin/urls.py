@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from cashmob.checkin import views
+
+app_name = "checkin"
+# The shop's fixed path comes before "<slug>/" so that no mob slug shadows it.
+urlpatterns = [
+    path("day/owner/<str:token>/", views.owner, name="owner"),
+    path("day/owner/<str:token>/scan/", views.owner_scan, name="owner_scan"),
+    path("day/<slug:slug>/", views.day, name="day"),
+    path("day/<slug:slug>/scan/", views.scan, name="scan"),
+    path("day/<slug:slug>/attendance.csv", views.attendance_csv, name="attendance_csv"),
+    path("day/<slug:slug>/review/<int:report_id>/", views.review, name="review"),
+    path("day/<slug:slug>/reveal/", views.reveal, name="reveal"),
+    path("day/<slug:slug>/me/", views.me, name="me"),
+    path("day/<slug:slug>/me/checkin/", views.me_checkin, name="me_checkin"),
+    path("day/<slug:slug>/me/about/", views.me_about, name="me_about"),
+    path("day/<slug:slug>/me/report/", views.me_report, name="me_report"),
+    path("day/<slug:slug>/me/report/<int:report_id>/", views.me_correct, name="me_correct"),
+    path("live/<slug:slug>/", views.tally, name="tally"),
+]

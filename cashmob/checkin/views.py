@@ -1,0 +1,493 @@
+"""Pages of the day: a participant's check-in and reports, the organiser's day view and
+scanner, the shop's private till-total page, and the public live tally."""
+
+from __future__ import annotations
+
+import csv
+from typing import TYPE_CHECKING, Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cashmob.checkin import codes, selectors, services
+from cashmob.checkin.forms import (
+    AboutForm,
+    CorrectForm,
+    MobCodeForm,
+    OwnerConfirmForm,
+    ReviewForm,
+    ScanForm,
+    SpendReportForm,
+    WalkInForm,
+)
+from cashmob.checkin.models import CheckIn, SpendReport
+from cashmob.checkin.owner import owner_access
+from cashmob.core.errors import DomainError
+from cashmob.core.templatetags.cashmob import local_time
+from cashmob.core.views import domain_error_response
+from cashmob.live import config as live_config
+from cashmob.mobs.selectors import access_mob, access_mob_for_organisers
+from cashmob.mobs.services import mob_reveal
+
+if TYPE_CHECKING:
+    from django import forms
+
+    from cashmob.mobs.models import ConsentRequest, Mob
+
+
+def _form_error(form: forms.Form, error: DomainError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, str(error.message))
+
+
+def _yes_no(value: bool | None) -> str:
+    return "" if value is None else ("yes" if value else "no")
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- A participant's day ----------------------------------------------------------------------
+
+
+def _render_me(request: HttpRequest, mob: Mob, *, status: int = 200, **forms_: Any) -> HttpResponse:
+    my = selectors.my_day_get(mob=mob, user=request.user)  # type: ignore[arg-type]
+    now = timezone.now()
+    window = services.report_window_open(mob, now)
+    context = {
+        "mob": mob,
+        "chapter": mob.chapter,
+        "my": my,
+        "report_open": window,
+        "code_form": forms_.get("code_form") or MobCodeForm(),
+        "about_form": forms_.get("about_form")
+        or AboutForm(
+            initial={
+                "first_time": _yes_no(my.checkin.first_time) if my.checkin else "",
+                "met_count": my.checkin.met_count if my.checkin else None,
+            }
+        ),
+        "report_form": forms_.get("report_form") or SpendReportForm(currency=mob.currency),
+        "correct_forms": {
+            r.pk: (
+                forms_["correct_form"]
+                if forms_.get("correct_id") == r.pk
+                else CorrectForm(initial={"amount": str(r.amount.decimal), "currency": r.currency})
+            )
+            for r in my.reports
+        },
+        "qr": codes.qr_svg(codes.personal_qr_payload(mob, my.rsvp)) if my.rsvp else "",
+        "personal_code": codes.personal_code(my.rsvp) if my.rsvp else "",
+    }
+    return _private(render(request, "checkin/me.html", context, status=status))
+
+
+@require_GET
+def me(request: HttpRequest, slug: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    mob = access_mob(slug=slug, user=request.user)
+    return _render_me(request, mob)
+
+
+@require_POST
+def me_checkin(request: HttpRequest, slug: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    mob = access_mob(slug=slug, user=request.user)
+    form = MobCodeForm(request.POST)
+    if not form.is_valid():
+        return _render_me(request, mob, status=400, code_form=form)
+    try:
+        result = services.checkin_record(
+            mob=mob,
+            actor=request.user,
+            code=form.cleaned_data["code"],
+        )
+    except DomainError as error:
+        _form_error(form, error)
+        return _render_me(request, mob, status=error.status, code_form=form)
+    if result.created:
+        messages.success(request, _("You are checked in. Welcome!"))
+    else:
+        messages.info(request, _("You were already checked in: nothing changed."))
+    return redirect("checkin:me", slug=mob.slug)
+
+
+@require_POST
+def me_about(request: HttpRequest, slug: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    mob = access_mob(slug=slug, user=request.user)
+    form = AboutForm(request.POST)
+    checkin = CheckIn.objects.filter(mob=mob, user=request.user).first()
+    if checkin is None:
+        return redirect("checkin:me", slug=mob.slug)
+    if not form.is_valid():
+        return _render_me(request, mob, status=400, about_form=form)
+    services.checkin_answer(
+        checkin=checkin,
+        actor=request.user,
+        first_time=form.cleaned_data["first_time"],
+        met_count=form.cleaned_data["met_count"],
+    )
+    messages.success(request, _("Thank you for telling us."))
+    return redirect("checkin:me", slug=mob.slug)
+
+
+@require_POST
+def me_report(request: HttpRequest, slug: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    mob = access_mob(slug=slug, user=request.user)
+    form = SpendReportForm(request.POST, request.FILES, currency=mob.currency)
+    if not form.is_valid():
+        return _render_me(request, mob, status=400, report_form=form)
+    try:
+        report, created = services.spend_report_submit(
+            mob=mob,
+            actor=request.user,
+            amount=form.cleaned_data["amount"],
+            currency=form.cleaned_data["currency"],
+            idempotency_key=form.cleaned_data["idempotency_key"],
+            receipt=form.cleaned_data.get("receipt"),
+        )
+    except DomainError as error:
+        _form_error(form, error)
+        return _render_me(request, mob, status=error.status, report_form=form)
+    if not created:
+        messages.info(request, _("This report was already received: it counts once."))
+    elif report.status == SpendReport.Status.HELD:
+        messages.warning(
+            request,
+            _("Thank you. This amount is above the chapter's cap: an organiser checks it first."),
+        )
+    else:
+        messages.success(request, _("Thank you: your spend is on the tally."))
+    return redirect("checkin:me", slug=mob.slug)
+
+
+@require_POST
+def me_correct(request: HttpRequest, slug: str, report_id: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    mob = access_mob(slug=slug, user=request.user)
+    report = selectors.spend_report_of(report_id=report_id, user=request.user)
+    form = CorrectForm(request.POST)
+    if not form.is_valid():
+        return _render_me(request, mob, status=400, correct_form=form, correct_id=report.pk)
+    try:
+        services.spend_report_correct(
+            report=report,
+            actor=request.user,
+            amount=form.cleaned_data["amount"],
+            currency=form.cleaned_data["currency"],
+        )
+    except DomainError as error:
+        _form_error(form, error)
+        return _render_me(
+            request, mob, status=error.status, correct_form=form, correct_id=report.pk
+        )
+    messages.success(request, _("Your report is corrected."))
+    return redirect("checkin:me", slug=mob.slug)
+
+
+# --- Scanning: organisers, or the shop through its private link --------------------------------
+
+
+def _scan(
+    request: HttpRequest,
+    mob: Mob,
+    *,
+    by_shop: bool,
+    action: str,
+    back: str,
+) -> HttpResponse:
+    scan_form = ScanForm(initial={"code": request.GET.get("code", "")[:300]})
+    walk_in_form = WalkInForm()
+    status = 200
+    if request.method == "POST":
+        is_walk_in = "walk_in_name" in request.POST
+        form: forms.Form = WalkInForm(request.POST) if is_walk_in else ScanForm(request.POST)
+        if is_walk_in:
+            walk_in_form = form  # type: ignore[assignment]
+        else:
+            scan_form = form  # type: ignore[assignment]
+        status = 400
+        if form.is_valid():
+            try:
+                result = services.checkin_record(
+                    mob=mob,
+                    actor=request.user,  # type: ignore[arg-type]
+                    code=form.cleaned_data.get("code", ""),
+                    walk_in_name=form.cleaned_data.get("walk_in_name", ""),
+                    by_shop=by_shop,
+                )
+            except DomainError as error:
+                _form_error(form, error)
+                status = error.status
+            else:
+                name = result.checkin.display_name
+                if result.created:
+                    messages.success(request, _("%(name)s is checked in.") % {"name": name})
+                else:
+                    messages.info(
+                        request,
+                        _("%(name)s was already checked in: nothing changed.") % {"name": name},
+                    )
+                return redirect(action)
+    response = render(
+        request,
+        "checkin/scan.html",
+        {
+            "mob": mob,
+            "chapter": mob.chapter,
+            "scan_form": scan_form,
+            "walk_in_form": walk_in_form,
+            "action": action,
+            "back": back,
+        },
+        status=status,
+    )
+    return _private(response)
+
+
+def _organiser_mob(request: HttpRequest, slug: str) -> Mob | HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return access_mob_for_organisers(slug=slug, user=request.user)
+
+
+@require_http_methods(["GET", "POST"])
+def scan(request: HttpRequest, slug: str) -> HttpResponse:
+    mob = _organiser_mob(request, slug)
+    if isinstance(mob, HttpResponse):
+        return mob
+    return _scan(
+        request,
+        mob,
+        by_shop=False,
+        action=request.path,
+        back=reverse("checkin:day", kwargs={"slug": mob.slug}),
+    )
+
+
+# --- The organiser's day view ------------------------------------------------------------------
+
+
+@require_GET
+def day(request: HttpRequest, slug: str) -> HttpResponse:
+    mob = _organiser_mob(request, slug)
+    if isinstance(mob, HttpResponse):
+        return mob
+    view = selectors.day_view_get(mob=mob, query=request.GET.get("q", ""))
+    now = timezone.now()
+    response = render(
+        request,
+        "checkin/day.html",
+        {
+            "mob": mob,
+            "chapter": mob.chapter,
+            "view": view,
+            "mob_code": codes.mob_code(mob),
+            "secret": mob.is_secret_at(now),
+            "walk_in_form": WalkInForm(),
+            "scan_form": ScanForm(),
+        },
+    )
+    return _private(response)
+
+
+@require_POST
+def review(request: HttpRequest, slug: str, report_id: int) -> HttpResponse:
+    mob = _organiser_mob(request, slug)
+    if isinstance(mob, HttpResponse):
+        return mob
+    form = ReviewForm(request.POST)
+    report = SpendReport.objects.filter(pk=report_id, mob=mob).first()
+    if report is None or not form.is_valid():
+        messages.error(request, _("Choose whether to count the report or reject it."))
+        return redirect("checkin:day", slug=mob.slug)
+    try:
+        services.spend_report_review(
+            report=report,
+            actor=request.user,  # type: ignore[arg-type]
+            approve=form.cleaned_data["decision"] == "approve",
+        )
+    except DomainError as error:
+        return domain_error_response(request, error)
+    messages.success(request, _("Report reviewed."))
+    return redirect("checkin:day", slug=mob.slug)
+
+
+@require_POST
+def reveal(request: HttpRequest, slug: str) -> HttpResponse:
+    mob = _organiser_mob(request, slug)
+    if isinstance(mob, HttpResponse):
+        return mob
+    try:
+        mob_reveal(mob=mob, actor=request.user)  # type: ignore[arg-type]
+    except DomainError as error:
+        return domain_error_response(request, error)
+    messages.success(request, _("The shop is revealed to everyone."))
+    return redirect("checkin:day", slug=mob.slug)
+
+
+def _csv_cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    # A cell starting with these is a formula in spreadsheet programs.
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@require_GET
+def attendance_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    mob = _organiser_mob(request, slug)
+    if isinstance(mob, HttpResponse):
+        return mob
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="attendance-{mob.slug}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("Checked in at"),
+            _("Name"),
+            _("How"),
+            _("Had RSVPed"),
+            _("First time in this shop"),
+            _("New people met"),
+        ]
+    )
+    yes, no = _("yes"), _("no")
+    for checkin in selectors.checkin_list(mob=mob).order_by("at", "id").iterator(chunk_size=500):
+        writer.writerow(
+            [
+                _csv_cell(local_time(checkin.at, mob.chapter.time_zone, "Y-m-d H:i")),
+                _csv_cell(checkin.display_name),
+                _csv_cell(checkin.get_method_display()),
+                yes if checkin.rsvp_id else no,
+                {True: yes, False: no}.get(checkin.first_time, ""),  # type: ignore[arg-type]
+                "" if checkin.met_count is None else checkin.met_count,
+            ]
+        )
+    return _private(response)
+
+
+# --- The shop's private page -------------------------------------------------------------------
+
+
+def _owner(token: str) -> ConsentRequest:
+    return owner_access(token=token)
+
+
+@require_http_methods(["GET", "POST"])
+def owner(request: HttpRequest, token: str) -> HttpResponse:
+    """The shop's day page, reached through the same private link as its consent page."""
+    try:
+        consent = _owner(token)
+    except DomainError as error:
+        return domain_error_response(request, error)
+    mob = consent.mob
+    confirmation = getattr(mob, "owner_confirmation", None)
+    form = OwnerConfirmForm(
+        request.POST if request.method == "POST" else None,
+        initial={
+            "total": str(confirmation.total.decimal) if confirmation else "",
+            "transaction_count": confirmation.transaction_count if confirmation else None,
+        },
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.owner_confirm_total(
+                    consent_request=consent,
+                    total=form.cleaned_data["total"],
+                    transaction_count=form.cleaned_data["transaction_count"],
+                )
+            except DomainError as error:
+                _form_error(form, error)
+                status = error.status
+            else:
+                messages.success(request, _("Thank you: your till total is recorded."))
+                return redirect("checkin:owner", token=token)
+    now = timezone.now()
+    response = render(
+        request,
+        "checkin/owner.html",
+        {
+            "mob": mob,
+            "chapter": mob.chapter,
+            "business": consent.business,
+            "form": form,
+            "confirmation": confirmation,
+            "token": token,
+            "mob_code": codes.mob_code(mob),
+            "is_over": mob.ends_at is not None and now >= mob.ends_at,
+        },
+        status=status,
+    )
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return _private(response)
+
+
+@require_http_methods(["GET", "POST"])
+def owner_scan(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        consent = _owner(token)
+    except DomainError as error:
+        return domain_error_response(request, error)
+    response = _scan(
+        request,
+        consent.mob,
+        by_shop=True,
+        action=request.path,
+        back=reverse("checkin:owner", kwargs={"token": token}),
+    )
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+# --- The live tally ----------------------------------------------------------------------------
+
+
+def stream_url(request: HttpRequest, slug: str) -> str:
+    """Where the page's EventSource connects: ``LIVE_STREAM_URL`` if set (a path behind the
+    same proxy, or another origin), else the same host on the stream process's port."""
+    path = f"/live/{slug}/stream"
+    base = live_config.stream_base()
+    if base:
+        return base.rstrip("/") + path
+    host = request.get_host()
+    hostname = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    scheme = "https" if request.is_secure() else "http"
+    return f"{scheme}://{hostname}:{live_config.stream_port()}{path}"
+
+
+@require_GET
+def tally(request: HttpRequest, slug: str) -> HttpResponse:
+    """The public live tally: current figures in the HTML, then live through the stream."""
+    data = selectors.tally_get(slug=slug)
+    response = render(
+        request,
+        "live/tally.html",
+        {
+            "tally": data,
+            "mob": data.mob,
+            "chapter": data.mob.chapter,
+            "secret": data.mob.is_secret_at(data.now),
+            "stream_url": stream_url(request, slug),
+            "snapshot": data.snapshot(),
+        },
+    )
+    response["Cache-Control"] = "no-cache"
+    return response
