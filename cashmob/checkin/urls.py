@@ -13,6 +13,7 @@ urlpatterns = [
     path("day/<slug:slug>/scan/", views.scan, name="scan"),
     path("day/<slug:slug>/attendance.csv", views.attendance_csv, name="attendance_csv"),
     path("day/<slug:slug>/review/<int:report_id>/", views.review, name="review"),
+    path("day/<slug:slug>/receipt/<int:report_id>/", views.receipt, name="receipt"),
     path("day/<slug:slug>/reveal/", views.reveal, name="reveal"),
     path("day/<slug:slug>/me/", views.me, name="me"),
     path("day/<slug:slug>/me/checkin/", views.me_checkin, name="me_checkin"),

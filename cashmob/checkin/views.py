@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -302,6 +302,19 @@ def day(request: HttpRequest, slug: str) -> HttpResponse:
             "scan_form": ScanForm(),
         },
     )
+    return _private(response)
+
+
+@require_GET
+def receipt(request: HttpRequest, slug: str, report_id: int) -> HttpResponse:
+    """A receipt photo, for the mob's organisers only: receipts are never public files."""
+    mob = _organiser_mob(request, slug)
+    if isinstance(mob, HttpResponse):
+        return mob
+    report = SpendReport.objects.filter(pk=report_id, mob=mob).exclude(receipt="").first()
+    if report is None:
+        raise Http404
+    response = FileResponse(report.receipt.open("rb"), content_type="image/jpeg")
     return _private(response)
 
 

@@ -355,3 +355,22 @@ def test_mob_page_shows_the_personal_qr_to_a_participant(client, mob) -> None:  
     body = client.get(mob.get_absolute_url()).content.decode()
     assert codes.personal_code(rsvp) in body
     assert reverse("checkin:tally", kwargs={"slug": mob.slug}) in body
+
+
+def test_receipt_is_served_to_organisers_only(client, mob, mobber, organiser) -> None:  # type: ignore[no-untyped-def]
+    checkin_record(mob=mob, actor=mobber, code=codes.mob_code(mob))
+    client.force_login(mobber)
+    client.post(
+        reverse("checkin:me_report", kwargs={"slug": mob.slug}),
+        {**_report_data(), "receipt": images.photo()},
+    )
+    report = SpendReport.objects.get()
+    url = reverse("checkin:receipt", kwargs={"slug": mob.slug, "report_id": report.pk})
+    assert client.get(url).status_code == 403
+    client.logout()
+    assert client.get(url).status_code == 302  # to the login page
+    client.force_login(organiser)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+    assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"
