@@ -93,6 +93,9 @@ def notification_deliver(*, notification_id: int) -> bool:
         "unsubscribe_url": unsubscribe_url(user=user, kind=notification.kind),
         **notification.context,
     }
+    personal = _personal_checkin(user=user, mob_id=notification.context.get("checkin_mob_id"))
+    if personal is not None:
+        context["personal_code"] = personal[0]
     try:
         subject, text, html = email_render(
             template=notification.template, context=context, language=user.language
@@ -115,6 +118,8 @@ def notification_deliver(*, notification_id: int) -> bool:
         message.attach_alternative(html, "text/html")
         for name, data, mimetype in email_attachments(notification.context):
             message.attach(name, data, mimetype)
+        if personal is not None:
+            message.attach("check-in-code.png", personal[1], "image/png")
         message.send()
     except Exception as error:
         # Release the claim so a retry can send it; keep the reason for the admin.
@@ -123,6 +128,31 @@ def notification_deliver(*, notification_id: int) -> bool:
         )
         raise
     return True
+
+
+def _personal_checkin(*, user: User, mob_id: int | None) -> tuple[str, bytes] | None:
+    """The recipient's own check-in code for a mob and its QR image, if they are going."""
+    if not mob_id:
+        return None
+    import io
+
+    import segno
+
+    from cashmob.checkin import codes
+    from cashmob.rsvps.models import Rsvp, RsvpStatus
+
+    rsvp = (
+        Rsvp.objects.select_related("mob")
+        .filter(mob_id=mob_id, user=user, status=RsvpStatus.CONFIRMED)
+        .first()
+    )
+    if rsvp is None:
+        return None
+    image = io.BytesIO()
+    segno.make(codes.personal_qr_payload(rsvp.mob, rsvp), error="m").save(
+        image, kind="png", scale=6, border=2
+    )
+    return codes.personal_code(rsvp), image.getvalue()
 
 
 def notification_retry_unsent(*, older_than_seconds: int = 300) -> int:

@@ -476,7 +476,7 @@ def reminders_send_due(*, now: datetime | None = None) -> int:
                 kind=Kind.REMINDER,
                 event_key=f"mob:{mob.pk}:reminder:{name}",
                 template="mobs/reminder",
-                context={**_mob_context(mob), "when": name},
+                context={**_mob_context(mob), "when": name, "checkin_mob_id": mob.pk},
             )
             sent += len(created)
     return sent

@@ -285,3 +285,8 @@ def test_reminder_email_carries_the_check_in_code_link(django_capture_on_commit_
         reminders_send_due(now=now)
     [message] = [m for m in mail.outbox if m.to == [rsvp.user.email]]
     assert f"/day/{mob.slug}/me/" in message.body
+    from cashmob.checkin.codes import personal_code
+
+    assert personal_code(rsvp) in message.body
+    [qr] = [a for a in message.attachments if a[0] == "check-in-code.png"]
+    assert qr[1][:8] == b"\x89PNG\r\n\x1a\n"
