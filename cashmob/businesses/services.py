@@ -200,7 +200,7 @@ def business_nominate(
     The chapter row is locked first, so two people nominating the same new shop at the
     same moment produce one business with two nominations, not two businesses.
     """
-    Chapter.objects.select_for_update().filter(pk=chapter.pk).first()
+    Chapter.objects.select_for_update(of=("self",)).filter(pk=chapter.pk).first()
     if chapter.status != Chapter.Status.ACTIVE:
         raise BusinessError(_("This chapter is not active."), code="chapter_not_active")
     if not Membership.objects.filter(chapter=chapter, user=user).exists():

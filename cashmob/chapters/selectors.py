@@ -152,6 +152,10 @@ def chapter_search(
         chapters = fts_filter(chapters, query, fields=CHAPTER_SEARCH_FIELDS)
     if country:
         chapters = chapters.filter(country=country)
+    if not country_order:
+        # A CASE with no branch compiles to a bare constant, which PostgreSQL would read as
+        # "ORDER BY column 0".
+        return chapters.order_by("country", "city", "name", "pk")
     rank = Case(
         *(When(country=code, then=Value(i)) for i, code in enumerate(country_order)),
         default=Value(len(country_order)),

@@ -72,11 +72,15 @@ def chapter_leave(*, chapter: Chapter, user: User) -> None:
     # Lock every organiser row too, so two last organisers leaving at the same moment
     # cannot leave the chapter with none.
     list(
-        Membership.objects.select_for_update()
+        Membership.objects.select_for_update(of=("self",))
         .filter(chapter=chapter, role=Membership.Role.ORGANISER)
         .values_list("pk", flat=True)
     )
-    membership = Membership.objects.select_for_update().filter(chapter=chapter, user=user).first()
+    membership = (
+        Membership.objects.select_for_update(of=("self",))
+        .filter(chapter=chapter, user=user)
+        .first()
+    )
     if membership is None:
         return
     if membership.role == Membership.Role.ORGANISER:
@@ -127,11 +131,15 @@ def membership_set_role(
     # Lock every organiser row so two simultaneous demotions cannot leave the chapter
     # without an organiser.
     organisers = list(
-        Membership.objects.select_for_update()
+        Membership.objects.select_for_update(of=("self",))
         .filter(chapter=chapter, role=Membership.Role.ORGANISER)
         .values_list("user_id", flat=True)
     )
-    membership = Membership.objects.select_for_update().filter(chapter=chapter, user=member).first()
+    membership = (
+        Membership.objects.select_for_update(of=("self",))
+        .filter(chapter=chapter, user=member)
+        .first()
+    )
     if membership is None:
         raise ChapterError(_("This person is not a member of the chapter."), code="not_member")
     if (

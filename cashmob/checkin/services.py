@@ -435,7 +435,7 @@ def spend_report_correct(
     """
     now = now or timezone.now()
     report = (
-        SpendReport.objects.select_for_update()
+        SpendReport.objects.select_for_update(of=("self",))
         .select_related("checkin", "mob__chapter")
         .get(pk=report.pk)
     )
@@ -517,7 +517,11 @@ def owner_confirm_total(
     deadline. A closed mob becomes "reported" at once.
     """
     now = now or timezone.now()
-    mob = Mob.objects.select_for_update().select_related("chapter").get(pk=consent_request.mob_id)
+    mob = (
+        Mob.objects.select_for_update(of=("self",))
+        .select_related("chapter")
+        .get(pk=consent_request.mob_id)
+    )
     if consent_request.kind != ConsentRequest.Kind.MOB:
         raise CheckinPermissionError(
             _("This link is not the shop's link for this mob."), code="wrong_link"

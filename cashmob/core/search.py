@@ -27,10 +27,24 @@ def search_terms(text: str) -> list[str]:
     return [w.lower() for w in WORD.findall(text or "")][:MAX_TERMS]
 
 
+# Accented Latin letters and their plain forms, for PostgreSQL's translate(), which (unlike
+# the unaccent extension) is immutable and so usable in an index, with no extension to
+# install. SQLite's FTS5 tokenizer folds diacritics itself (remove_diacritics 2).
+_ACCENTED = "ÀÁÂÃÄÅàáâãäåĀāĂăĄąÇçĆćČčĎďÈÉÊËèéêëĒēĖėĘęĚěÌÍÎÏìíîïĪīĮįŁłÑñŃńŇňÒÓÔÕÖØòóôõöøŌōŐőŘřŚśŠšŞşŤťÙÚÛÜùúûüŪūŮůŰűÝýÿŹźŻżŽž"
+_PLAIN = "AAAAAAaaaaaaAaAaAaCcCcCcDdEEEEeeeeEeEeEeEeIIIIiiiiIiIiLlNnNnNnOOOOOOooooooOoOoRrSsSsSsTtUUUUuuuuUuUuUuYyyZzZzZz"
+
+
+def fold_accents(text: str) -> str:
+    """The same folding in Python, for the words typed."""
+    return text.translate(str.maketrans(_ACCENTED, _PLAIN))
+
+
 def _pg_document(fields: Sequence[str]) -> str:
     # The index and the query must use the very same expression for the index to apply.
     joined = " || ' ' || ".join(f"coalesce({f}, '')" for f in fields)
-    return f"to_tsvector('simple'::regconfig, {joined})"
+    return (
+        f"to_tsvector('simple'::regconfig, translate({joined}, '{_ACCENTED}', '{_PLAIN}'))"
+    )
 
 
 def _sqlite_ops(table: str, fields: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -148,7 +162,7 @@ def fts_filter[M: Model](queryset: QuerySet[M], text: str, *, fields: Sequence[s
         where = f"{table}.id IN (SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s)"
         params = [match]
     else:
-        tsquery = " & ".join(f"{t}:*" for t in terms)
+        tsquery = " & ".join(f"{fold_accents(t)}:*" for t in terms)
         where = f"{_pg_document([f'{table}.{f}' for f in fields])} @@ to_tsquery('simple', %s)"
         params = [tsquery]
     return queryset.extra(where=[where], params=params)  # noqa: S610 - terms are \w+ only

@@ -87,7 +87,11 @@ def consent_request_send(
         raise MobPermissionError(
             _("Only the chapter's organisers can contact the shop."), code="not_organiser"
         )
-    mob = Mob.objects.select_for_update().select_related("chapter", "business").get(pk=mob.pk)
+    mob = (
+        Mob.objects.select_for_update(of=("self",))
+        .select_related("chapter", "business")
+        .get(pk=mob.pk)
+    )
     is_after_party = kind == ConsentRequest.Kind.AFTER_PARTY
     business = mob.after_party_business if is_after_party else mob.business
     if business is None:
@@ -233,14 +237,16 @@ def consent_answer(
     """
     # Mob first, then request: the same order as consent_request_send, so the two can
     # never wait on each other.
-    Mob.objects.select_for_update().filter(pk=request.mob_id).first()
-    request = ConsentRequest.objects.select_for_update().get(pk=request.pk)
+    Mob.objects.select_for_update(of=("self",)).filter(pk=request.mob_id).first()
+    request = ConsentRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
     if request.superseded:
         raise ConsentLinkError(
             _("The organisers sent a newer request; use the link in their latest email."),
             code="consent_link_superseded",
         )
-    mob = Mob.objects.select_for_update().select_related("chapter").get(pk=request.mob_id)
+    mob = (
+        Mob.objects.select_for_update(of=("self",)).select_related("chapter").get(pk=request.mob_id)
+    )
     request.mob = mob
     _answerable(request)
     now = timezone.now()

@@ -331,7 +331,11 @@ def mob_update_details(*, mob: Mob, actor: User, data: dict[str, Any]) -> Mob:
     publishing the time is the one the shop agreed to and cannot be moved here.
     """
     _require_organiser(mob, actor)
-    mob = Mob.objects.select_for_update().select_related("chapter", "business").get(pk=mob.pk)
+    mob = (
+        Mob.objects.select_for_update(of=("self",))
+        .select_related("chapter", "business")
+        .get(pk=mob.pk)
+    )
     if mob.status in (MobStatus.LIVE, MobStatus.CLOSED, MobStatus.REPORTED, MobStatus.CANCELLED):
         raise TransitionError(_("This mob can no longer be changed."), code="mob_locked")
     allowed = ("title", "description", "meeting_point", "starts_at", "ends_at")
@@ -449,7 +453,11 @@ def mob_set_after_party(
     from cashmob.mobs.models import ConsentRequest
 
     _require_organiser(mob, actor)
-    mob = Mob.objects.select_for_update().select_related("chapter", "business").get(pk=mob.pk)
+    mob = (
+        Mob.objects.select_for_update(of=("self",))
+        .select_related("chapter", "business")
+        .get(pk=mob.pk)
+    )
     if mob.status in (MobStatus.LIVE, MobStatus.CLOSED, MobStatus.REPORTED, MobStatus.CANCELLED):
         raise TransitionError(_("This mob can no longer be changed."), code="mob_locked")
     if business.chapter_id != mob.chapter_id:

@@ -299,7 +299,9 @@ def rsvp_confirm_guest(*, token: str) -> Rsvp:
     """
     rsvp = guest_check(token=token)
     now = timezone.now()
-    rsvp = Rsvp.objects.select_for_update().select_related("mob__chapter").get(pk=rsvp.pk)
+    rsvp = (
+        Rsvp.objects.select_for_update(of=("self",)).select_related("mob__chapter").get(pk=rsvp.pk)
+    )
     if rsvp.status != RsvpStatus.UNCONFIRMED:
         raise GuestLinkError(_("This RSVP is already confirmed."), code="guest_link_used")
     _check_open(rsvp.mob, now=now)
@@ -322,7 +324,9 @@ def _require_owner(rsvp: Rsvp, actor: User | None) -> None:
 def rsvp_change_pledge(*, rsvp: Rsvp, actor: User | None, pledge_minor: int, currency: str) -> Rsvp:
     if rsvp.user_id is not None:
         _require_owner(rsvp, actor)
-    rsvp = Rsvp.objects.select_for_update().select_related("mob__chapter").get(pk=rsvp.pk)
+    rsvp = (
+        Rsvp.objects.select_for_update(of=("self",)).select_related("mob__chapter").get(pk=rsvp.pk)
+    )
     now = timezone.now()
     _check_open(rsvp.mob, now=now)
     if rsvp.status == RsvpStatus.CANCELLED:
@@ -351,7 +355,10 @@ def rsvp_cancel(*, rsvp: Rsvp, actor: User | None) -> Rsvp:
     # Locked, so a simultaneous promotion from the waiting list cannot change the status
     # between this read and the counters below.
     previous = (
-        Rsvp.objects.select_for_update().filter(pk=rsvp.pk).values_list("status", flat=True).first()
+        Rsvp.objects.select_for_update(of=("self",))
+        .filter(pk=rsvp.pk)
+        .values_list("status", flat=True)
+        .first()
     )
     updated = Rsvp.objects.filter(pk=rsvp.pk, status__in=ACTIVE).update(
         status=RsvpStatus.CANCELLED, cancelled_at=now, updated_at=now
@@ -378,7 +385,7 @@ def waiting_list_promote(*, mob: Mob) -> list[Rsvp]:
     now = timezone.now()
     while True:
         candidate = (
-            Rsvp.objects.select_for_update()
+            Rsvp.objects.select_for_update(of=("self",))
             .select_related("user", "mob__chapter")
             .filter(mob=mob, status=RsvpStatus.WAITING)
             .order_by("queued_at", "id")
@@ -417,7 +424,7 @@ def waiting_position(*, rsvp: Rsvp) -> int | None:
 def rsvp_attach_guest_rsvps(*, user: User, email: str) -> int:
     """Give a new account the guest RSVPs made earlier with its verified address."""
     attached = 0
-    for rsvp in Rsvp.objects.select_for_update().filter(
+    for rsvp in Rsvp.objects.select_for_update(of=("self",)).filter(
         user__isnull=True, guest_email__iexact=email
     ):
         if Rsvp.objects.filter(mob_id=rsvp.mob_id, user=user, status__in=ACTIVE).exists():

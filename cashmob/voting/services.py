@@ -160,7 +160,11 @@ def ballot_cast(*, vote: ShopVote, user: User, candidate_ids: Iterable[int]) -> 
     """
     # Locking the vote row orders ballots against the close: a ballot either lands before
     # the count or sees the vote closed. It also serialises one member's double submit.
-    vote = ShopVote.objects.select_for_update().select_related("mob__chapter").get(pk=vote.pk)
+    vote = (
+        ShopVote.objects.select_for_update(of=("self",))
+        .select_related("mob__chapter")
+        .get(pk=vote.pk)
+    )
     _require_member(vote.mob, user)
     if vote.status != PollStatus.OPEN or timezone.now() >= vote.closes_at:
         raise VotingClosedError(_("This vote is closed."), code="vote_closed")
