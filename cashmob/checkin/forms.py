@@ -120,5 +120,5 @@ class OwnerConfirmForm(forms.Form):
         ),
     )
     transaction_count = forms.IntegerField(
-        label=_("Number of sales (optional)"), min_value=0, max_value=1_000_000, required=False
+        label=_("Number of sales"), min_value=0, max_value=1_000_000, required=False
     )

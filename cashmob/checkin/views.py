@@ -447,7 +447,9 @@ def owner(request: HttpRequest, token: str) -> HttpResponse:
         },
         status=status,
     )
-    response["Referrer-Policy"] = "no-referrer"
+    # same-origin: "no-referrer" makes browsers post this page's forms with "Origin: null",
+    # which the CSRF check refuses.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return _private(response)
 
@@ -465,7 +467,9 @@ def owner_scan(request: HttpRequest, token: str) -> HttpResponse:
         action=request.path,
         back=reverse("checkin:owner", kwargs={"token": token}),
     )
-    response["Referrer-Policy"] = "no-referrer"
+    # same-origin: "no-referrer" makes browsers post this page's forms with "Origin: null",
+    # which the CSRF check refuses.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

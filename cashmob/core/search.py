@@ -30,8 +30,14 @@ def search_terms(text: str) -> list[str]:
 # Accented Latin letters and their plain forms, for PostgreSQL's translate(), which (unlike
 # the unaccent extension) is immutable and so usable in an index, with no extension to
 # install. SQLite's FTS5 tokenizer folds diacritics itself (remove_diacritics 2).
-_ACCENTED = "ÀÁÂÃÄÅàáâãäåĀāĂăĄąÇçĆćČčĎďÈÉÊËèéêëĒēĖėĘęĚěÌÍÎÏìíîïĪīĮįŁłÑñŃńŇňÒÓÔÕÖØòóôõöøŌōŐőŘřŚśŠšŞşŤťÙÚÛÜùúûüŪūŮůŰűÝýÿŹźŻżŽž"
-_PLAIN = "AAAAAAaaaaaaAaAaAaCcCcCcDdEEEEeeeeEeEeEeEeIIIIiiiiIiIiLlNnNnNnOOOOOOooooooOoOoRrSsSsSsTtUUUUuuuuUuUuUuYyyZzZzZz"
+_ACCENTED = (
+    "ÀÁÂÃÄÅàáâãäåĀāĂăĄąÇçĆćČčĎďÈÉÊËèéêëĒēĖėĘęĚěÌÍÎÏìíîïĪīĮįŁł"
+    "ÑñŃńŇňÒÓÔÕÖØòóôõöøŌōŐőŘřŚśŠšŞşŤťÙÚÛÜùúûüŪūŮůŰűÝýÿŹźŻżŽž"
+)
+_PLAIN = (
+    "AAAAAAaaaaaaAaAaAaCcCcCcDdEEEEeeeeEeEeEeEeIIIIiiiiIiIiLl"
+    "NnNnNnOOOOOOooooooOoOoRrSsSsSsTtUUUUuuuuUuUuUuYyyZzZzZz"
+)
 
 
 def fold_accents(text: str) -> str:
@@ -42,9 +48,7 @@ def fold_accents(text: str) -> str:
 def _pg_document(fields: Sequence[str]) -> str:
     # The index and the query must use the very same expression for the index to apply.
     joined = " || ' ' || ".join(f"coalesce({f}, '')" for f in fields)
-    return (
-        f"to_tsvector('simple'::regconfig, translate({joined}, '{_ACCENTED}', '{_PLAIN}'))"
-    )
+    return f"to_tsvector('simple'::regconfig, translate({joined}, '{_ACCENTED}', '{_PLAIN}'))"
 
 
 def _sqlite_ops(table: str, fields: Sequence[str]) -> tuple[list[str], list[str]]:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cashmob.chapters.selectors import access_chapter, is_chapter_organiser
+from cashmob.checkin.owner import owner_url
 from cashmob.core.errors import DomainError
 from cashmob.core.templatetags.cashmob import iso_local
 from cashmob.core.views import domain_error_response
@@ -635,6 +636,8 @@ def consent_page(request: HttpRequest, token: str) -> HttpResponse:
             "open_for_answers": open_for_answers,
             "expected_total_minor": request_.pledge_minor * request_.expected_headcount,
             "organiser": request_.sent_by,
+            # Once published, the shop's day page (mob code, scanning, till total).
+            "day_url": owner_url(request_) if mob.published_at else "",
         },
         status=status,
     )

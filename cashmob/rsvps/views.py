@@ -40,10 +40,13 @@ def _form_error_page(request: HttpRequest, mob, form, error: DomainError | None 
     return render(request, "rsvps/form_page.html", {"mob": mob, "form": form}, status=status)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def rsvp_submit(request: HttpRequest, slug: str) -> HttpResponse:
     """A member's RSVP with a pledge; anonymous visitors use the guest form."""
     mob = access_mob(slug=slug, user=request.user)
+    if request.method == "GET":
+        # The address of a failed form post, reloaded: show the mob's RSVP box.
+        return redirect(mob.get_absolute_url() + "#rsvp")
     if not request.user.is_authenticated:
         return redirect("rsvps:guest", slug=mob.slug)
     form = PledgeForm(request.POST, mob=mob)

@@ -208,6 +208,8 @@ def test_consent_page_after_publishing_shows_the_owner_the_pledges(client) -> No
     body = client.get(path, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "2 / 30" in body
     assert "€55" in body
+    # ... and reaches its page for the day (mob code, check-ins, till total) from here.
+    assert "/day/owner/" in body
 
 
 def test_consent_page_keeps_its_link_private_without_breaking_its_form(client) -> None:  # type: ignore[no-untyped-def]

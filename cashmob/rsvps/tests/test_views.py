@@ -201,3 +201,10 @@ def test_unsubscribe_link_switches_the_kind_off(client) -> None:  # type: ignore
     user.refresh_from_db()
     assert not user.notify_reminders
     assert client.post(path[:-3] + "xx/").status_code == 400
+
+
+def test_rsvp_address_reloaded_with_get_goes_back_to_the_mob(client) -> None:  # type: ignore[no-untyped-def]
+    mob = _mob()
+    response = client.get(reverse("rsvps:submit", args=[mob.slug]))
+    assert response.status_code == 302
+    assert response["Location"] == mob.get_absolute_url() + "#rsvp"

@@ -22,9 +22,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
-#: Requests one server process accepts at once; the rest wait in the listen backlog. With a
-#: single blocking thread a short queue keeps latency bounded instead of hiding overload.
-DEFAULT_BACKPRESSURE = 8
+#: Connections one server process holds at once. Browsers open idle connections ahead of
+#: need (several per tab), and with 8 a few phones' idle sockets stalled every request for
+#: 25 s; the single blocking thread still serves one request at a time.
+DEFAULT_BACKPRESSURE = 128
 STOP_TIMEOUT = 10.0
 
 
@@ -95,6 +96,10 @@ class Command(BaseCommand):
             )
         # The pages tell browsers where the stream is: the web children inherit this.
         os.environ["LIVE_PORT"] = str(options["live_port"])
+        # Links in emails sent by the children point at this server unless SITE_URL says
+        # otherwise (a public address in production).
+        if not os.environ.get("SITE_URL"):
+            os.environ["SITE_URL"] = f"http://{shown_host}:{port}"
 
         self._prepare(load_demo=not options["no_demo"], verbosity=verbosity)
         # Children open their own connections; this process keeps none open while it waits.
