@@ -47,7 +47,12 @@
 
   function initMap(el) {
     var cfg = parseConfig(el);
-    var map = L.map(el, { scrollWheelZoom: false }).setView(cfg.center, cfg.zoom);
+    // Only the position picker takes keyboard focus on its container: on a display map a
+    // focusable container around focusable controls is a nested interactive element.
+    var map = L.map(el, { scrollWheelZoom: false, keyboard: !!el.dataset.mapPicker }).setView(
+      cfg.center,
+      cfg.zoom
+    );
     L.tileLayer(cfg.tiles, { attribution: cfg.attribution, maxZoom: cfg.maxZoom }).addTo(map);
     el.classList.add("is-ready");
 

@@ -1,0 +1,7 @@
+"""Fixtures of the end-to-end suite: the served product and a real Chromium (see support.py)."""
+
+from __future__ import annotations
+
+from .support import browser, browsing, playwright, server, viewport
+
+__all__ = ["browser", "browsing", "playwright", "server", "viewport"]
