@@ -118,3 +118,38 @@ def test_day_closed_mob_shows_reported_and_confirmed_figures(browsing: Browsing)
     expect(page.locator('[data-field="confirmed"]')).to_have_text("$31.40")
     expect(page.locator('[data-field="reported"]')).to_have_text("$20")
     check_a11y(page)
+
+
+def _tab_to(page: Page, locator, *, limit: int = 80) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if locator.evaluate("el => el === document.activeElement"):
+            return
+    pytest.fail("Tab never reached the field")
+
+
+@pytest.mark.e2e
+def test_day_check_in_and_report_keyboard_only(browsing: Browsing) -> None:
+    """Checking in by the shop's code and reporting a spend work with Tab and Enter alone."""
+    people = world.people(browsing.server, "kbdday", {"org": "organiser", "a": "member"})
+    mob = world.published_mob(
+        browsing.server,
+        organiser=people["org"],
+        slug="kbdday-live",
+        starts_in_minutes=-5,
+        rsvps=(people["a"],),
+    )
+    page = browsing.signed_in(people["a"])
+    page.goto(f"/day/{mob['slug']}/me/")
+    code = page.get_by_label("Code shown in the shop")
+    _tab_to(page, code)
+    page.keyboard.type(mob["code"])
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("main").get_by_role("status").filter(has_text="Since")).to_contain_text(
+        "You are checked in."
+    )
+    amount = page.get_by_role("textbox", name="What you spent")
+    _tab_to(page, amount)
+    page.keyboard.type("42.50")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Thank you: your spend is on the tally.")).to_be_visible()
