@@ -17,7 +17,6 @@ from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from cashmob.businesses.exceptions import (
@@ -33,6 +32,7 @@ from cashmob.chapters.models import Chapter, Membership
 from cashmob.chapters.selectors import is_chapter_organiser
 from cashmob.core.audit import audit_record
 from cashmob.core.email import email_enqueue
+from cashmob.core.slugs import unique_slug
 
 if TYPE_CHECKING:
     from cashmob.accounts.models import User
@@ -157,14 +157,6 @@ def _check_rate_limits(*, user: User, chapter: Chapter) -> None:
         )
 
 
-def _unique_slug(name: str, city: str) -> str:
-    root = slugify(f"{name} {city}")[:120] or "shop"
-    slug, n = root, 2
-    while Business.objects.filter(slug=slug).exists():
-        slug, n = f"{root}-{n}", n + 1
-    return slug
-
-
 def _check_checklist(data: dict[str, Any]) -> None:
     missing = [f for f in CHECKLIST_FIELDS if data.get(f) is None]
     if missing:
@@ -241,7 +233,9 @@ def business_nominate(
             **fields,
             **checklist,
             chapter=chapter,
-            slug=_unique_slug(data["name"], data["city"]),
+            slug=unique_slug(
+                Business, f"{data['name']} {data['city']}", fallback="shop", max_length=120
+            ),
             nominated_by=user,
             status=Business.Status.NOMINATED,
         )

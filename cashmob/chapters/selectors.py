@@ -38,13 +38,9 @@ PAST_STATUSES = ("closed", "reported", "cancelled")
 
 
 def chapter_list_active() -> QuerySet[Chapter]:
+    # Subqueries, not joins: joining members and mobs together multiplies their rows.
     return Chapter.objects.filter(status=Chapter.Status.ACTIVE).annotate(
-        member_count=Count("memberships", distinct=True),
-        mob_count=Count(
-            "mobs",
-            filter=Q(mobs__published_at__isnull=False) & ~Q(mobs__status="cancelled"),
-            distinct=True,
-        ),
+        member_count=_member_count(), mob_count=_mob_count()
     )
 
 

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from cashmob.chapters.exceptions import (
@@ -18,6 +17,7 @@ from cashmob.chapters.models import Chapter, ChapterFollow, Membership
 from cashmob.chapters.selectors import is_chapter_organiser, user_has_verified_email
 from cashmob.core.audit import audit_record
 from cashmob.core.email import email_enqueue
+from cashmob.core.slugs import unique_slug
 
 if TYPE_CHECKING:
     from cashmob.accounts.models import User
@@ -192,14 +192,6 @@ def chapter_update_settings(*, chapter: Chapter, actor: User, data: dict[str, An
 RESERVED_SLUGS = frozenset({"new", "review"})
 
 
-def _unique_slug(base: str, model: type[Chapter], *, max_length: int = 80) -> str:
-    root = (slugify(base) or "chapter")[: max_length - 6]
-    slug, n = root, 2
-    while slug in RESERVED_SLUGS or model.objects.filter(slug=slug).exists():
-        slug, n = f"{root}-{n}", n + 1
-    return slug
-
-
 @transaction.atomic
 def chapter_request(*, user: User, data: dict[str, Any]) -> Chapter:
     """Ask to start a chapter. It stays pending until a moderator approves it.
@@ -219,7 +211,13 @@ def chapter_request(*, user: User, data: dict[str, Any]) -> Chapter:
         )
     chapter = Chapter(
         name=data["name"],
-        slug=_unique_slug(data.get("slug") or data["name"], Chapter),
+        slug=unique_slug(
+            Chapter,
+            data.get("slug") or data["name"],
+            fallback="chapter",
+            max_length=74,
+            reserved=RESERVED_SLUGS,
+        ),
         city=data["city"],
         country=data["country"],
         time_zone=data["time_zone"],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -11,6 +10,7 @@ from django.db.models import Count, Min, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from cashmob.businesses.geo import haversine_km
 from cashmob.businesses.models import Business
 from cashmob.chapters.selectors import is_chapter_organiser
 from cashmob.core.models import AuditEntry
@@ -130,14 +130,9 @@ def access_mob_for_organisers(*, slug: str, user: User | None) -> Mob:
 def _km(a: Business | None, b: Business) -> float | None:
     if a is None or a.latitude is None or b.latitude is None:
         return None
-    lat1, lon1, lat2, lon2 = map(
-        math.radians, (float(a.latitude), float(a.longitude), float(b.latitude), float(b.longitude))
+    return haversine_km(
+        float(a.latitude), float(a.longitude), float(b.latitude), float(b.longitude)
     )
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371 * math.asin(math.sqrt(h))
 
 
 def mob_dashboard_get(*, mob: Mob) -> Dashboard:

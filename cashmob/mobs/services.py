@@ -10,7 +10,6 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from cashmob.businesses.models import Business
@@ -18,6 +17,7 @@ from cashmob.chapters.selectors import is_chapter_organiser
 from cashmob.core.audit import audit_record
 from cashmob.core.email import email_enqueue
 from cashmob.core.models import AuditEntry
+from cashmob.core.slugs import unique_slug
 from cashmob.mobs.exceptions import (
     ConsentRequiredError,
     MobError,
@@ -98,7 +98,8 @@ DEFAULT_REVEAL_BEFORE = timedelta(hours=6)
 PLAN_FIELDS = ("title", "description", "meeting_point", "pledge_minor")
 
 
-def _mob_url(mob: Mob) -> str:
+def mob_url(mob: Mob) -> str:
+    """The mob page's absolute address, for emails and calendars."""
     return settings.SITE_URL + reverse("mobs:detail", kwargs={"slug": mob.slug})
 
 
@@ -112,14 +113,6 @@ def _require_organiser(mob: Mob, actor: User) -> None:
 #: First segments of fixed paths under /mobs/ (see mobs/urls.py): a mob named so would
 #: have its dashboard shadowed by them.
 RESERVED_SLUGS = frozenset({"plan", "consent", "owner"})
-
-
-def _unique_slug(title: str) -> str:
-    root = slugify(title)[:140] or "mob"
-    slug, n = root, 2
-    while slug in RESERVED_SLUGS or Mob.objects.filter(slug=slug).exists():
-        slug, n = f"{root}-{n}", n + 1
-    return slug
 
 
 @transaction.atomic
@@ -147,7 +140,7 @@ def mob_plan(
     mob = Mob(
         chapter=chapter,
         title=title,
-        slug=_unique_slug(title),
+        slug=unique_slug(Mob, title, fallback="mob", max_length=140, reserved=RESERVED_SLUGS),
         description=description,
         meeting_point=meeting_point,
         pledge_minor=pledge,
@@ -276,7 +269,7 @@ def _mob_context(mob: Mob) -> dict[str, Any]:
     secret = mob.reveal_at is not None and mob.reveal_at > timezone.now()
     return {
         "mob_title": mob.title,
-        "mob_url": _mob_url(mob),
+        "mob_url": mob_url(mob),
         "checkin_url": settings.SITE_URL + reverse("checkin:me", kwargs={"slug": mob.slug}),
         "chapter_name": mob.chapter.name,
         "starts_at": mob.starts_at.isoformat() if mob.starts_at else "",

@@ -22,10 +22,12 @@ from django.utils.translation import gettext as _
 from cashmob.core.audit import audit_record
 from cashmob.core.email import email_enqueue
 from cashmob.mobs.models import Mob, MobStatus
+from cashmob.mobs.services import mob_url
 from cashmob.notifications.models import Kind
 from cashmob.notifications.services import notify
 from cashmob.rsvps.exceptions import GuestLinkError, RsvpConflictError, RsvpError
 from cashmob.rsvps.models import CalendarFeed, Rsvp, RsvpStatus
+from cashmob.rsvps.selectors import ACTIVE
 
 if TYPE_CHECKING:
     from cashmob.accounts.models import User
@@ -33,11 +35,6 @@ if TYPE_CHECKING:
 
 GUEST_SALT = "cashmob.rsvps.guest"
 GUEST_LINK_MAX_AGE = 60 * 60 * 24 * 14
-ACTIVE = (RsvpStatus.CONFIRMED, RsvpStatus.WAITING, RsvpStatus.UNCONFIRMED)
-
-
-def _mob_url(mob: Mob) -> str:
-    return settings.SITE_URL + reverse("mobs:detail", kwargs={"slug": mob.slug})
 
 
 def _check_open(mob: Mob, *, now: datetime) -> None:
@@ -127,7 +124,7 @@ def _after_change(mob: Mob) -> None:
     if mob.tipping_point and mob.rsvp_count == mob.tipping_point:
         context = {
             "mob_title": mob.title,
-            "mob_url": _mob_url(mob),
+            "mob_url": mob_url(mob),
             "count": mob.rsvp_count,
             "tipping_point": mob.tipping_point,
         }
@@ -166,7 +163,7 @@ def _confirmation(rsvp: Rsvp) -> None:
     mob = rsvp.mob
     context = {
         "mob_title": mob.title,
-        "mob_url": _mob_url(mob),
+        "mob_url": mob_url(mob),
         "status": rsvp.status,
         "pledge_minor": rsvp.pledge_minor,
         "currency": rsvp.currency,
