@@ -102,17 +102,22 @@ def _take_place(mob: Mob, pledge_minor: int, *, from_waiting_list: bool) -> bool
     return queryset.update(**changes) == 1
 
 
-def _place(rsvp: Rsvp, *, now: datetime) -> Rsvp:
-    """Confirm ``rsvp`` if there is room, else put it at the end of the waiting list."""
+def _place(rsvp: Rsvp) -> Rsvp:
+    """Confirm ``rsvp`` if there is room, else put it at the end of the waiting list.
+
+    The time is read only once the UPDATE holds the mob's row lock: requests then get
+    their place and queue times in the order they got the lock, so on PostgreSQL (where
+    transactions overlap) nobody's queue time is earlier than a place given after it.
+    """
     mob = rsvp.mob
     if _take_place(mob, rsvp.pledge_minor, from_waiting_list=False):
         rsvp.status = RsvpStatus.CONFIRMED
-        rsvp.confirmed_at = now
+        rsvp.confirmed_at = timezone.now()
         rsvp.wave = _choose_wave(mob)
     else:
         Mob.objects.filter(pk=mob.pk).update(waiting_count=F("waiting_count") + 1)
         rsvp.status = RsvpStatus.WAITING
-        rsvp.queued_at = now
+        rsvp.queued_at = timezone.now()
     return rsvp
 
 
@@ -207,7 +212,7 @@ def rsvp_create(*, mob: Mob, user: User, pledge_minor: int, currency: str) -> Rs
         currency=currency,
         nonce=secrets.token_urlsafe(24),
     )
-    _place(rsvp, now=now)
+    _place(rsvp)
     try:
         with transaction.atomic():
             rsvp.save()
@@ -302,7 +307,7 @@ def rsvp_confirm_guest(*, token: str) -> Rsvp:
     if rsvp.status != RsvpStatus.UNCONFIRMED:
         raise GuestLinkError(_("This RSVP is already confirmed."), code="guest_link_used")
     _check_open(rsvp.mob, now=now)
-    _place(rsvp, now=now)
+    _place(rsvp)
     rsvp.save()
     audit_record(actor=None, action=f"rsvp.{rsvp.status}", obj=rsvp)
     _confirmation(rsvp)
@@ -379,7 +384,6 @@ def rsvp_cancel(*, rsvp: Rsvp, actor: User | None) -> Rsvp:
 def waiting_list_promote(*, mob: Mob) -> list[Rsvp]:
     """Give freed places to the people waiting, in the order they joined the list."""
     promoted: list[Rsvp] = []
-    now = timezone.now()
     while True:
         candidate = (
             Rsvp.objects.select_for_update(of=("self",))
@@ -392,6 +396,7 @@ def waiting_list_promote(*, mob: Mob) -> list[Rsvp]:
             break
         if not _take_place(mob, candidate.pledge_minor, from_waiting_list=True):
             break
+        now = timezone.now()  # read under the mob's row lock, as in _place
         Rsvp.objects.filter(pk=candidate.pk, status=RsvpStatus.WAITING).update(
             status=RsvpStatus.CONFIRMED,
             confirmed_at=now,
