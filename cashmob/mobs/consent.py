@@ -81,7 +81,9 @@ def consent_request_send(
 ) -> ConsentRequest:
     """Ask the mob's shop (or the after-party venue) to agree, by email with a private link.
 
-    Sending again replaces the previous request: its link stops working.
+    Sending again replaces the previous request: its link stops working. ``RESCHEDULE``
+    asks the shop of a published mob for a new time: the mob stays as agreed (and the
+    shop's day page keeps working) until the shop accepts one of the new times.
     """
     if not is_chapter_organiser(chapter=mob.chapter, user=actor):
         raise MobPermissionError(
@@ -93,6 +95,7 @@ def consent_request_send(
         .get(pk=mob.pk)
     )
     is_after_party = kind == ConsentRequest.Kind.AFTER_PARTY
+    is_reschedule = kind == ConsentRequest.Kind.RESCHEDULE
     business = mob.after_party_business if is_after_party else mob.business
     if business is None:
         raise MobError(_("Choose the shop first."), code="no_business")
@@ -117,6 +120,18 @@ def consent_request_send(
     if is_after_party:
         if mob.status in (MobStatus.CANCELLED, MobStatus.CLOSED, MobStatus.REPORTED):
             raise TransitionError(_("This mob is over."), code="mob_over")
+    elif is_reschedule:
+        if mob.status != MobStatus.PUBLISHED:
+            raise TransitionError(
+                _("Only a published mob that has not started yet can move to a new time."),
+                code="not_published",
+            )
+        if (mob.starts_at, mob.ends_at) in slots:
+            raise MobError(
+                _("Propose times other than the one already agreed."),
+                code="same_time",
+                field="slots",
+            )
     elif mob.status not in (MobStatus.PLANNING, MobStatus.AWAITING_CONSENT, MobStatus.CONFIRMED):
         raise TransitionError(
             _("The shop can only be asked before the mob is published."), code="already_published"
@@ -131,13 +146,16 @@ def consent_request_send(
         sent_by=actor,
         expires_at=now + timedelta(days=CONSENT_LINK_DAYS),
         slots=[[s.isoformat(), e.isoformat()] for s, e in sorted(slots)],
-        expected_headcount=expected_headcount(mob=mob),
+        # Once published, the people who said yes are the best guess of the crowd.
+        expected_headcount=(is_reschedule and mob.rsvp_count) or expected_headcount(mob=mob),
         pledge_minor=mob.pledge_minor,
         currency=mob.currency,
         message=message,
     )
     if is_after_party:
         Mob.objects.filter(pk=mob.pk).update(after_party_consent=Consent.PENDING)
+    elif is_reschedule:
+        pass  # The agreed time holds until the shop accepts a new one.
     else:
         # Asking again withdraws any earlier yes: status and consent move together so
         # the database's consent constraint holds at every instant.
@@ -153,12 +171,16 @@ def consent_request_send(
             "organiser_name": actor.public_name,
             "mob_title": mob.title,
             "after_party": is_after_party,
+            "reschedule": is_reschedule,
+            "current_starts_at": mob.starts_at.isoformat() if mob.starts_at else "",
+            "current_ends_at": mob.ends_at.isoformat() if mob.ends_at else "",
             "slots": request.slots,
             "time_zone": mob.chapter.time_zone,
             "expected_headcount": request.expected_headcount,
             "pledge_minor": mob.pledge_minor,
             "currency": mob.currency,
             "expected_total_minor": mob.pledge_minor * request.expected_headcount,
+            "rsvp_count": mob.rsvp_count,
             "message": message,
             "consent_url": consent_url(request),
             "days": CONSENT_LINK_DAYS,
@@ -203,6 +225,11 @@ def consent_check(*, token: str) -> ConsentRequest:
 
 def _answerable(request: ConsentRequest) -> None:
     mob = request.mob
+    if request.kind == ConsentRequest.Kind.RESCHEDULE and mob.status != MobStatus.PUBLISHED:
+        raise ConsentLinkError(
+            _("This mob has started or was cancelled, so its time can no longer change."),
+            code="consent_closed",
+        )
     if request.kind == ConsentRequest.Kind.MOB and mob.status not in (
         MobStatus.AWAITING_CONSENT,
         MobStatus.CONFIRMED,
@@ -234,6 +261,10 @@ def consent_answer(
     accept → the mob is confirmed at the chosen slot with the shop's limits;
     propose → it waits for the organisers to send new times;
     decline → it goes back to planning (pick another shop or time).
+
+    For a new time asked of a published mob (``RESCHEDULE``): accept → the mob moves to
+    the chosen slot, stays published with the shop's limits, and everyone taking part is
+    told; propose or decline → the mob stays as agreed and the organisers are told.
     """
     # Mob first, then request: the same order as consent_request_send, so the two can
     # never wait on each other.
@@ -252,7 +283,15 @@ def consent_answer(
     now = timezone.now()
     data: dict[str, Any] = {}
     mob_changes: dict[str, Any] = {}
-    is_after_party = request.kind == ConsentRequest.Kind.AFTER_PARTY
+    asked = request.kind
+    is_after_party = asked == ConsentRequest.Kind.AFTER_PARTY
+    is_reschedule = asked == ConsentRequest.Kind.RESCHEDULE
+    times_only = is_after_party or is_reschedule
+    previous_time = {
+        "starts_at": mob.starts_at,
+        "ends_at": mob.ends_at,
+        "meeting_point": mob.meeting_point,
+    }
 
     if answer == Consent.ACCEPTED:
         if slot_index is None or not 0 <= slot_index < len(request.slots):
@@ -261,33 +300,35 @@ def consent_answer(
         ends_at = datetime.fromisoformat(request.slots[slot_index][1])
         if starts_at <= now:
             raise MobError(_("This time has already passed."), code="slot_past", field="slot")
-        if max_crowd is not None and not 1 <= max_crowd <= MAX_CROWD:
-            raise MobError(
-                _("Enter a maximum crowd between 1 and %(n)s.") % {"n": MAX_CROWD},
-                code="bad_capacity",
-                field="max_crowd",
-            )
-        if not 1 <= arrival_waves <= MAX_WAVES:
-            raise MobError(
-                _("Enter between 1 and %(n)s arrival waves.") % {"n": MAX_WAVES},
-                code="bad_waves",
-                field="arrival_waves",
-            )
-        if tipping_point is not None and (
-            tipping_point < 1 or (max_crowd is not None and tipping_point > max_crowd)
-        ):
-            raise MobError(
-                _("The minimum crowd must be at least 1 and not above the maximum."),
-                code="bad_tipping_point",
-                field="tipping_point",
-            )
-        if max_crowd is not None and max_crowd < mob.rsvp_count:
-            raise MobError(
-                _("%(n)s people have already said yes; the maximum cannot be lower.")
-                % {"n": mob.rsvp_count},
-                code="capacity_below_rsvps",
-                field="max_crowd",
-            )
+        if not times_only:
+            # The shop's limits come with the first yes; a new time keeps them.
+            if max_crowd is not None and not 1 <= max_crowd <= MAX_CROWD:
+                raise MobError(
+                    _("Enter a maximum crowd between 1 and %(n)s.") % {"n": MAX_CROWD},
+                    code="bad_capacity",
+                    field="max_crowd",
+                )
+            if not 1 <= arrival_waves <= MAX_WAVES:
+                raise MobError(
+                    _("Enter between 1 and %(n)s arrival waves.") % {"n": MAX_WAVES},
+                    code="bad_waves",
+                    field="arrival_waves",
+                )
+            if tipping_point is not None and (
+                tipping_point < 1 or (max_crowd is not None and tipping_point > max_crowd)
+            ):
+                raise MobError(
+                    _("The minimum crowd must be at least 1 and not above the maximum."),
+                    code="bad_tipping_point",
+                    field="tipping_point",
+                )
+            if max_crowd is not None and max_crowd < mob.rsvp_count:
+                raise MobError(
+                    _("%(n)s people have already said yes; the maximum cannot be lower.")
+                    % {"n": mob.rsvp_count},
+                    code="capacity_below_rsvps",
+                    field="max_crowd",
+                )
         request.accepted_starts_at, request.accepted_ends_at = starts_at, ends_at
         # The owner's page stays reachable through the day and the results afterwards.
         request.expires_at = max(request.expires_at, ends_at + OWNER_LINK_AFTER_MOB)
@@ -302,6 +343,18 @@ def consent_answer(
                 "after_party_consent": Consent.ACCEPTED,
                 "after_party_starts_at": starts_at,
             }
+        elif is_reschedule:
+            data = {"slot": data["slot"], "reschedule": True}
+            mob_changes = {"starts_at": starts_at, "ends_at": ends_at, "consent_at": now}
+            if mob.reveal_at is not None and mob.reveal_at > now:
+                # A secret shop stays secret for as long before the new time.
+                mob_changes["reveal_at"] = mob.reveal_at + (starts_at - mob.starts_at)
+            # The new yes replaces the old one: the shop's earlier link (and its day page)
+            # gives way to this request's, which the page it is on now links to.
+            ConsentRequest.objects.filter(
+                mob=mob, kind=ConsentRequest.Kind.MOB, superseded=False
+            ).update(superseded=True)
+            request.kind = ConsentRequest.Kind.MOB
         else:
             mob_changes = {
                 "status": MobStatus.CONFIRMED,
@@ -323,6 +376,8 @@ def consent_answer(
         data = {"proposed_times": proposed_times}
         if is_after_party:
             mob_changes = {"after_party_consent": Consent.PROPOSED}
+        elif is_reschedule:
+            mob_changes = {}  # The mob keeps the time already agreed.
         else:
             mob_changes = {
                 "status": MobStatus.AWAITING_CONSENT,
@@ -334,6 +389,8 @@ def consent_answer(
         data = {"reason": decline_reason}
         if is_after_party:
             mob_changes = {"after_party_consent": Consent.DECLINED}
+        elif is_reschedule:
+            mob_changes = {}  # The mob keeps the time already agreed.
         else:
             mob_changes = {
                 "status": MobStatus.PLANNING,
@@ -354,8 +411,14 @@ def consent_answer(
         actor=None,
         action=f"consent.{answer}",
         obj=mob,
-        data={"kind": request.kind, "from": previous, "to": mob.status, **data},
+        data={"kind": asked, "from": previous, "to": mob.status, **data},
     )
+    if is_reschedule and answer == Consent.ACCEPTED:
+        from cashmob.mobs.services import mob_change_record, schedule_reveal
+
+        moved = {"starts_at": mob.starts_at, "ends_at": mob.ends_at}
+        mob_change_record(mob=mob, actor=None, changes=moved, previous=previous_time)
+        schedule_reveal(mob)
     notify(
         users=_organisers(mob),
         kind=Kind.ACCOUNT,
@@ -366,6 +429,9 @@ def consent_answer(
             "mob_title": mob.title,
             "answer": answer,
             "after_party": is_after_party,
+            "reschedule": is_reschedule,
+            "starts_at": mob.starts_at.isoformat() if mob.starts_at else "",
+            "time_zone": mob.chapter.time_zone,
             "proposed_times": proposed_times,
             "decline_reason": decline_reason,
             "dashboard_url": settings.SITE_URL

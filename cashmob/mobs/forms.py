@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cashmob.core.money import MoneyError, minor_to_decimal, parse_amount
 from cashmob.mobs.consent import MAX_CROWD, MAX_WAVES
-from cashmob.mobs.models import Consent, Mob
+from cashmob.mobs.models import Consent, Mob, MobStatus
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -331,11 +331,18 @@ class MobDetailsForm(ZonedForm):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
+    def __init__(self, *args: Any, with_time: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not with_time:
+            # Once published, the time is the shop's to agree: it moves by asking the shop.
+            del self.fields["starts_at"], self.fields["ends_at"]
+
     @classmethod
     def for_mob(cls, data: Any, *, mob: Mob) -> MobDetailsForm:
         return cls(
             data,
             zone=mob.chapter.time_zone,
+            with_time=mob.status != MobStatus.PUBLISHED,
             initial={
                 "title": mob.title,
                 "meeting_point": mob.meeting_point,

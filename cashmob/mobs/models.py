@@ -235,6 +235,9 @@ class ConsentRequest(TimeStampedModel):
     class Kind(models.TextChoices):
         MOB = "mob", _("The mob")
         AFTER_PARTY = "after_party", _("The after-party")
+        # Moving a published mob: once the shop accepts, the request becomes the mob's
+        # (kind MOB) and replaces the one accepted before.
+        RESCHEDULE = "reschedule", _("A new time for the mob")
 
     mob = models.ForeignKey(
         Mob, verbose_name=_("mob"), on_delete=models.CASCADE, related_name="consent_requests"

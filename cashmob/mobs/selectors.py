@@ -107,6 +107,13 @@ class Dashboard:
         return next((r for r in self.requests if r.kind == r.Kind.MOB and not r.superseded), None)
 
     @property
+    def reschedule(self) -> ConsentRequest | None:
+        """The live request to move a published mob to a new time, if any."""
+        return next(
+            (r for r in self.requests if r.kind == r.Kind.RESCHEDULE and not r.superseded), None
+        )
+
+    @property
     def after_party(self) -> ConsentRequest | None:
         return next(
             (r for r in self.requests if r.kind == r.Kind.AFTER_PARTY and not r.superseded), None

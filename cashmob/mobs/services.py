@@ -252,17 +252,27 @@ def mob_publish(
         template="mobs/published",
         context=context,
     )
-    if mob.reveal_at is not None and mob.reveal_at > timezone.now():
-        from cashmob.mobs.tasks import reveal_mob
-
-        reveal_at_time = mob.reveal_at
-        # Backends that cannot defer (the immediate one in tests) leave the reveal to the
-        # scheduler's sweep, which catches any reveal whose time has come.
-        if reveal_mob.get_backend().supports_defer:
-            transaction.on_commit(
-                lambda: reveal_mob.using(run_after=reveal_at_time).enqueue(mob_id=mob.pk)
-            )
+    schedule_reveal(mob)
     return mob
+
+
+def schedule_reveal(mob: Mob) -> None:
+    """Queue the reveal of a secret shop for its reveal time, after the commit.
+
+    The task reveals only once the mob's (current) reveal time has come, so a task queued
+    before the mob moved to a later time does nothing early.
+    """
+    if mob.reveal_at is None or mob.reveal_at <= timezone.now():
+        return
+    from cashmob.mobs.tasks import reveal_mob
+
+    reveal_at_time, mob_id = mob.reveal_at, mob.pk
+    # Backends that cannot defer (the immediate one in tests) leave the reveal to the
+    # scheduler's sweep, which catches any reveal whose time has come.
+    if reveal_mob.get_backend().supports_defer:
+        transaction.on_commit(
+            lambda: reveal_mob.using(run_after=reveal_at_time).enqueue(mob_id=mob_id)
+        )
 
 
 def _mob_context(mob: Mob) -> dict[str, Any]:
@@ -350,12 +360,13 @@ def mob_update_details(*, mob: Mob, actor: User, data: dict[str, Any]) -> Mob:
         # The shop agreed to this time; a published mob never moves without its yes.
         raise MobError(
             _(
-                "The shop agreed to this time, so it cannot be moved here. Agree a new time "
-                "with the shop first, or cancel this mob and plan a new one."
+                "The shop agreed to this time, so it cannot be moved here. Ask the shop for "
+                "a new time from the dashboard: the mob moves once the shop accepts."
             ),
             code="time_agreed_with_shop",
             field="starts_at",
         )
+    previous = {k: getattr(mob, k) for k in ("starts_at", "ends_at", "meeting_point")}
     for field, value in changes.items():
         setattr(mob, field, value)
     if time_changed and mob.status in (MobStatus.AWAITING_CONSENT, MobStatus.CONFIRMED):
@@ -371,24 +382,39 @@ def mob_update_details(*, mob: Mob, actor: User, data: dict[str, Any]) -> Mob:
         mob.consent_at = None
     mob.full_clean()
     mob.save()
+    mob_change_record(mob=mob, actor=actor, changes=changes, previous=previous)
+    return mob
+
+
+def mob_change_record(
+    *, mob: Mob, actor: User | None, changes: dict[str, Any], previous: dict[str, Any]
+) -> None:
+    """Audit a change to a mob; once it is published, tell everyone taking part what
+    changed (time or meeting point), with the old value beside the new one."""
     described = {
         k: (v.isoformat() if isinstance(v, datetime) else str(v)) for k, v in changes.items()
     }
     audit_record(actor=actor, action="mob.change", obj=mob, data=described)
-    if mob.status == MobStatus.PUBLISHED and (
+    if mob.status != MobStatus.PUBLISHED or not (
         {"starts_at", "ends_at", "meeting_point"} & set(changes)
     ):
-        version = AuditEntry.objects.filter(
-            object_type="mobs.mob", object_id=str(mob.pk), action="mob.change"
-        ).count()
-        notify(
-            users=mob_participants(mob=mob),
-            kind=Kind.CHANGE,
-            event_key=f"mob:{mob.pk}:changed:{version}",
-            template="mobs/changed",
-            context={**_mob_context(mob), "changed": sorted(described)},
-        )
-    return mob
+        return
+    version = AuditEntry.objects.filter(
+        object_type="mobs.mob", object_id=str(mob.pk), action="mob.change"
+    ).count()
+    changed = sorted({"time" if k in ("starts_at", "ends_at") else k for k in changes})
+    before = {
+        "previous_starts_at": previous["starts_at"].isoformat() if previous["starts_at"] else "",
+        "previous_ends_at": previous["ends_at"].isoformat() if previous["ends_at"] else "",
+        "previous_meeting_point": previous["meeting_point"],
+    }
+    notify(
+        users=mob_participants(mob=mob),
+        kind=Kind.CHANGE,
+        event_key=f"mob:{mob.pk}:changed:{version}",
+        template="mobs/changed",
+        context={**_mob_context(mob), **before, "changed": changed},
+    )
 
 
 def mob_cancel(*, mob: Mob, actor: User | None, reason: str) -> Mob:

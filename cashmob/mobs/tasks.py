@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from django.tasks import task
+from django.utils import timezone
 
 from cashmob.mobs.models import Mob
 
 
 @task()
 def reveal_mob(*, mob_id: int) -> bool:
-    """Reveal a secret shop at its reveal time; harmless if already revealed or cancelled."""
+    """Reveal a secret shop at its reveal time; harmless if already revealed or cancelled.
+
+    Does nothing before the mob's current reveal time: a mob moved to a later time has
+    another task queued for its new reveal time.
+    """
     from cashmob.mobs.services import mob_reveal
 
     mob = Mob.objects.select_related("chapter", "business").filter(pk=mob_id).first()
-    if mob is None:
+    if mob is None or (mob.reveal_at is not None and mob.reveal_at > timezone.now()):
         return False
     mob_reveal(mob=mob, actor=None)
     return True

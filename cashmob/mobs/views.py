@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cashmob.chapters.selectors import access_chapter, is_chapter_organiser
@@ -172,7 +173,9 @@ def _steps(board: Dashboard) -> list[Step]:
             "promote",
             _("Promote"),
             published and mob.rsvp_count >= (mob.tipping_point or 1),
-            _("%(n)s going") % {"n": mob.rsvp_count} if published else "",
+            ngettext("%(n)s going", "%(n)s going", mob.rsvp_count) % {"n": mob.rsvp_count}
+            if published
+            else "",
         ),
         (
             "day",
@@ -268,6 +271,7 @@ def _dashboard_forms(board: Dashboard, data: Any = None, only: str = "") -> dict
             },
         ),
         "details": MobDetailsForm.for_mob(bound("details"), mob=mob),
+        "reschedule": ConsentSendForm(bound("reschedule"), zone=zone),
         "cancel": CancelForm(bound("cancel")),
         "after_party": AfterPartyForm(
             bound("after_party"),
@@ -349,6 +353,7 @@ def _render_dashboard(
             "can_plan": board.mob.status == MobStatus.PLANNING,
             "can_ask": board.mob.status
             in (MobStatus.PLANNING, MobStatus.AWAITING_CONSENT, MobStatus.CONFIRMED),
+            "can_reschedule": board.mob.status == MobStatus.PUBLISHED,
             "can_change": board.mob.status
             not in (MobStatus.LIVE, MobStatus.CLOSED, MobStatus.REPORTED, MobStatus.CANCELLED),
             "can_cancel": board.mob.status
@@ -433,6 +438,23 @@ def _act_consent_send(request: HttpRequest, mob: Mob, board: Dashboard) -> str |
     }
 
 
+def _act_reschedule(request: HttpRequest, mob: Mob, board: Dashboard) -> str | forms.Form:
+    form = ConsentSendForm(request.POST, zone=mob.chapter.time_zone)
+    if not form.is_valid():
+        return form
+    request_ = consent_services.consent_request_send(
+        mob=mob,
+        actor=request.user,  # type: ignore[arg-type]
+        slots=form.cleaned_data["slots"],
+        message=form.cleaned_data["message"].strip(),
+        kind=ConsentRequest.Kind.RESCHEDULE,
+    )
+    return _(
+        "The new times are on their way to %(email)s. The mob keeps its time until the "
+        "shop accepts one."
+    ) % {"email": request_.sent_to}
+
+
 def _act_publish(request: HttpRequest, mob: Mob, board: Dashboard) -> str | forms.Form:
     form = PublishForm(request.POST, zone=mob.chapter.time_zone)
     if not form.is_valid():
@@ -452,7 +474,7 @@ def _act_reveal(request: HttpRequest, mob: Mob, board: Dashboard) -> str | forms
 
 
 def _act_details(request: HttpRequest, mob: Mob, board: Dashboard) -> str | forms.Form:
-    form = MobDetailsForm(request.POST, zone=mob.chapter.time_zone)
+    form = MobDetailsForm.for_mob(request.POST, mob=mob)
     if not form.is_valid():
         return form
     before = mob.status
@@ -490,6 +512,7 @@ ACTIONS: dict[str, Handler] = {
     "choose_shop": _act_choose_shop,
     "poll_open": _act_poll_open,
     "consent_send": _act_consent_send,
+    "reschedule": _act_reschedule,
     "publish": _act_publish,
     "reveal": _act_reveal,
     "details": _act_details,
@@ -532,8 +555,9 @@ def _rebuild(request: HttpRequest, mob: Mob, board: Dashboard, action: str) -> A
         "consent_send": lambda: ConsentSendForm(
             request.POST, zone=zone, poll_slots=_poll_slot_choices(board)
         ),
+        "reschedule": lambda: ConsentSendForm(request.POST, zone=zone),
         "publish": lambda: PublishForm(request.POST, zone=zone),
-        "details": lambda: MobDetailsForm(request.POST, zone=zone),
+        "details": lambda: MobDetailsForm.for_mob(request.POST, mob=mob),
         "cancel": lambda: CancelForm(request.POST),
         "after_party": lambda: AfterPartyForm(request.POST, zone=zone, venues=board.venues),
     }
@@ -606,10 +630,19 @@ def consent_page(request: HttpRequest, token: str) -> HttpResponse:
         else:
             status = 400
     is_after_party = request_.kind == ConsentRequest.Kind.AFTER_PARTY
-    open_for_answers = is_after_party or mob.status in (
-        MobStatus.AWAITING_CONSENT,
-        MobStatus.CONFIRMED,
-    )
+    is_reschedule = request_.kind == ConsentRequest.Kind.RESCHEDULE
+    if is_after_party:
+        open_for_answers = True
+    elif is_reschedule:
+        open_for_answers = mob.status == MobStatus.PUBLISHED
+    else:
+        open_for_answers = mob.status in (MobStatus.AWAITING_CONSENT, MobStatus.CONFIRMED)
+    # Once published, the shop's day page (mob code, scanning, till total), reached through
+    # the request the shop accepted (while a new time is asked, the earlier one).
+    day_request = consent_services.consent_current(mob=mob) if is_reschedule else request_
+    day_url = ""
+    if mob.published_at and day_request is not None and day_request.answer == Consent.ACCEPTED:
+        day_url = owner_url(day_request)
     starts = [datetime.fromisoformat(start) for start, _end in request_.slots]
     accepted_label = next(
         (
@@ -633,11 +666,11 @@ def consent_page(request: HttpRequest, token: str) -> HttpResponse:
             "slot_labels": labels,
             "accepted_label": accepted_label,
             "is_after_party": is_after_party,
+            "is_reschedule": is_reschedule,
             "open_for_answers": open_for_answers,
             "expected_total_minor": request_.pledge_minor * request_.expected_headcount,
             "organiser": request_.sent_by,
-            # Once published, the shop's day page (mob code, scanning, till total).
-            "day_url": owner_url(request_) if mob.published_at else "",
+            "day_url": day_url,
         },
         status=status,
     )

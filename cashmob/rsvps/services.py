@@ -483,7 +483,8 @@ def reminders_send_due(*, now: datetime | None = None) -> int:
             created = notify(
                 users=_participants(mob),
                 kind=Kind.REMINDER,
-                event_key=f"mob:{mob.pk}:reminder:{name}",
+                # Per start time: a mob moved to a later time is reminded of again.
+                event_key=f"mob:{mob.pk}:reminder:{name}:{int(mob.starts_at.timestamp())}",
                 template="mobs/reminder",
                 context={**_mob_context(mob), "when": name, "checkin_mob_id": mob.pk},
             )

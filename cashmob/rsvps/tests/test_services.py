@@ -273,7 +273,24 @@ def test_reminders_go_out_once_the_day_before_and_two_hours_before() -> None:
             "event_key", flat=True
         )
     )
-    assert sorted(keys) == [f"mob:{mob.pk}:reminder:2h", f"mob:{mob.pk}:reminder:day"]
+    at = int(mob.starts_at.timestamp())
+    assert sorted(keys) == [f"mob:{mob.pk}:reminder:2h:{at}", f"mob:{mob.pk}:reminder:day:{at}"]
+
+
+def test_a_mob_moved_later_is_reminded_of_again_at_its_new_time() -> None:
+    from cashmob.notifications.models import Notification
+
+    now = timezone.now()
+    mob = _mob(starts_at=now + timedelta(hours=20))
+    rsvp = _rsvp(mob)
+    reminders_send_due(now=now)
+    Mob.objects.filter(pk=mob.pk).update(
+        starts_at=now + timedelta(hours=44), ends_at=now + timedelta(hours=46)
+    )
+    reminders_send_due(now=now + timedelta(hours=1))  # nothing due yet at the new time
+    reminders_send_due(now=now + timedelta(hours=21))
+    reminders = Notification.objects.filter(user=rsvp.user, kind="reminder")
+    assert reminders.count() == 2
 
 
 def test_reminder_email_carries_the_check_in_code_link(django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
