@@ -271,7 +271,8 @@ def _dashboard_forms(board: Dashboard, data: Any = None, only: str = "") -> dict
             },
         ),
         "details": MobDetailsForm.for_mob(bound("details"), mob=mob),
-        "reschedule": ConsentSendForm(bound("reschedule"), zone=zone),
+        # Its own ids: the page may show other slot forms.
+        "reschedule": ConsentSendForm(bound("reschedule"), zone=zone, auto_id="reschedule_%s"),
         "cancel": CancelForm(bound("cancel")),
         "after_party": AfterPartyForm(
             bound("after_party"),
@@ -555,7 +556,7 @@ def _rebuild(request: HttpRequest, mob: Mob, board: Dashboard, action: str) -> A
         "consent_send": lambda: ConsentSendForm(
             request.POST, zone=zone, poll_slots=_poll_slot_choices(board)
         ),
-        "reschedule": lambda: ConsentSendForm(request.POST, zone=zone),
+        "reschedule": lambda: ConsentSendForm(request.POST, zone=zone, auto_id="reschedule_%s"),
         "publish": lambda: PublishForm(request.POST, zone=zone),
         "details": lambda: MobDetailsForm.for_mob(request.POST, mob=mob),
         "cancel": lambda: CancelForm(request.POST),

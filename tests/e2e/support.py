@@ -138,8 +138,23 @@ class Server:
                     found.append(message)
         return found
 
-    def wait_for_link(self, address: str, pattern: str, *, timeout: float = 30) -> str:
-        """The first link matching ``pattern`` in mail to ``address``, waiting for the worker."""
+    def wait_for_subject(self, address: str, subject: str, *, timeout: float = 30) -> Any:
+        """The latest mail to ``address`` whose subject is ``subject``, waiting for it."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for message in reversed(self.mails_to(address)):
+                if message.get("Subject") == subject:
+                    return message
+            if time.monotonic() > deadline:
+                subjects = [m.get("Subject") for m in self.mails_to(address)]
+                raise AssertionError(f"no mail to {address} titled {subject!r}: {subjects}")
+            time.sleep(0.3)
+
+    def wait_for_link(
+        self, address: str, pattern: str, *, timeout: float = 30, other_than: tuple[str, ...] = ()
+    ) -> str:
+        """The latest link matching ``pattern`` in mail to ``address`` and not one of
+        ``other_than`` (links already followed), waiting for the worker to send it."""
         deadline = time.monotonic() + timeout
         regex = re.compile(pattern)
         while True:
@@ -147,7 +162,7 @@ class Server:
                 body = message.get_body(preferencelist=("plain",))
                 text = body.get_content() if body is not None else ""
                 match = regex.search(text)
-                if match:
+                if match and match.group(0) not in other_than:
                     return match.group(0)
             if time.monotonic() > deadline:
                 subjects = [m.get("Subject") for m in self.mails_to(address)]

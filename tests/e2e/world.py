@@ -46,6 +46,32 @@ def people(server: Server, prefix: str, roles: dict[str, str]) -> dict[str, str]
     return {name: made[f"{prefix}-{name}"] for name in roles}
 
 
+_SHOPS = """
+import json
+from decimal import Decimal
+from cashmob.businesses.models import Business
+from cashmob.chapters.models import Chapter
+chapter = Chapter.objects.get(slug="buffalo")
+made = {}
+for i, (slug, name) in enumerate(json.loads(SHOPS).items()):
+    Business.objects.get_or_create(slug=slug, defaults=dict(
+        chapter=chapter, name=name, address=f"{100 + i} Main St", city="Buffalo",
+        country="US", latitude=Decimal("42.8864"), longitude=Decimal("-78.8784") + Decimal(i) / 100,
+        category=Business.Category.BOOKS, contact_email=f"hello@{slug}.example",
+        locally_owned=True, independent=True, items_within_pledge=True, can_take_crowd=True,
+        status=Business.Status.ACTIVE))
+    made[name] = f"hello@{slug}.example"
+print(json.dumps(made))
+"""
+
+
+def shops(server: Server, prefix: str, names: tuple[str, ...]) -> dict[str, str]:
+    """Active shops of Cash Mob Buffalo never mobbed yet, named ``<name> <prefix>``; maps
+    each name to its contact email (where the consent requests go)."""
+    wanted = {f"{prefix}-{i}": f"{name} {prefix}" for i, name in enumerate(names)}
+    return server.shell(f"SHOPS = {json.dumps(json.dumps(wanted))}\n{_SHOPS}")
+
+
 _MOB = """
 import json, secrets
 from datetime import timedelta
