@@ -28,6 +28,7 @@ from cashmob.mobs.models import CONSENTED_STATUSES, Consent, Mob, MobStatus
 from cashmob.mobs.states import can_transition
 from cashmob.notifications.models import Kind
 from cashmob.notifications.services import notify
+from cashmob.rsvps.selectors import guests_of
 
 if TYPE_CHECKING:
     from cashmob.accounts.models import User
@@ -317,6 +318,7 @@ def mob_reveal(*, mob: Mob, actor: User | None = None) -> Mob:
     audit_record(actor=actor, action="mob.reveal", obj=mob)
     notify(
         users=mob_participants(mob=mob),
+        guests=guests_of(mob=mob),
         kind=Kind.CHANGE,
         event_key=f"mob:{mob.pk}:revealed",
         template="mobs/revealed",
@@ -410,6 +412,7 @@ def mob_change_record(
     }
     notify(
         users=mob_participants(mob=mob),
+        guests=guests_of(mob=mob),
         kind=Kind.CHANGE,
         event_key=f"mob:{mob.pk}:changed:{version}",
         template="mobs/changed",
@@ -429,6 +432,7 @@ def mob_cancel(*, mob: Mob, actor: User | None, reason: str) -> Mob:
     audience = mob_audience(mob=mob) if was_public else mob_participants(mob=mob)
     notify(
         users=audience,
+        guests=guests_of(mob=mob),
         kind=Kind.CHANGE,
         event_key=f"mob:{mob.pk}:cancelled",
         template="mobs/cancelled",

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -31,14 +32,25 @@ PREFERENCE_FIELD: dict[str, str] = {
 class Notification(models.Model):
     """One message to one person about one event.
 
-    ``event_key`` names the event ("mob:12:published"); the unique constraint on
-    (user, event_key) is what makes a notification never go out twice, however often
-    the code that raises it runs.
+    ``event_key`` names the event ("mob:12:published"); the unique constraints on
+    (user, event_key) and (guest RSVP, event_key) are what make a notification never go
+    out twice, however often the code that raises it runs. The recipient is a member, or
+    a guest who said yes without an account (reached through their RSVP's email).
     """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recipient"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    guest_rsvp = models.ForeignKey(
+        "rsvps.Rsvp",
+        verbose_name=_("guest recipient"),
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
         related_name="notifications",
     )
@@ -57,8 +69,17 @@ class Notification(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["user", "event_key"], name="notifications_once"),
+            models.UniqueConstraint(
+                fields=["guest_rsvp", "event_key"], name="notifications_once_per_guest"
+            ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False, guest_rsvp__isnull=True)
+                | Q(user__isnull=True, guest_rsvp__isnull=False),
+                name="notifications_one_recipient",
+            ),
         ]
         indexes = [models.Index(fields=["sent_at", "created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.event_key} → {self.user_id}"
+        recipient = self.user_id if self.user_id else f"guest {self.guest_rsvp_id}"
+        return f"{self.event_key} → {recipient}"

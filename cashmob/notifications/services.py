@@ -8,6 +8,7 @@ a channel is a function of the notification, so others can be added beside it.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +26,7 @@ from cashmob.notifications.models import PREFERENCE_FIELD, Kind, Notification
 
 if TYPE_CHECKING:
     from cashmob.accounts.models import User
+    from cashmob.rsvps.models import Rsvp
 
 MAX_ATTEMPTS = 5
 
@@ -40,29 +43,31 @@ def notify(
     event_key: str,
     template: str,
     context: dict[str, Any],
+    guests: Iterable[Rsvp] = (),
 ) -> list[Notification]:
-    """Tell ``users`` about an event, once each, in their own language.
+    """Tell ``users`` (and ``guests``: RSVPs made without an account) about an event, once
+    each, in their own language (a guest's is their chapter's).
 
-    Recipients who switched this kind off are skipped. Calling it again for the same
-    ``event_key`` creates nothing new and sends nothing twice.
+    Members who switched this kind off, and guests who unsubscribed, are skipped. Calling
+    it again for the same ``event_key`` creates nothing new and sends nothing twice.
     """
     recipients = {u.pk: u for u in users if wants(u, kind)}
-    if not recipients:
+    guest_ids = {r.pk for r in guests if r.user_id is None and r.guest_muted_at is None}
+    if not recipients and not guest_ids:
         return []
-    already = set(
-        Notification.objects.filter(user_id__in=recipients, event_key=event_key).values_list(
-            "user_id", flat=True
-        )
+    already = Notification.objects.filter(event_key=event_key).filter(
+        Q(user_id__in=recipients) | Q(guest_rsvp_id__in=guest_ids)
     )
-    fresh = [
-        Notification(user_id=pk, kind=kind, event_key=event_key, template=template, context=context)
-        for pk in recipients
-        if pk not in already
-    ]
+    known_users = {n.user_id for n in already if n.user_id}
+    known_guests = {n.guest_rsvp_id for n in already if n.guest_rsvp_id}
+    common = {"kind": kind, "event_key": event_key, "template": template, "context": context}
+    fresh = [Notification(user_id=pk, **common) for pk in recipients if pk not in known_users]
+    fresh += [Notification(guest_rsvp_id=pk, **common) for pk in guest_ids - known_guests]
     Notification.objects.bulk_create(fresh, ignore_conflicts=True)
     created = list(
-        Notification.objects.filter(
-            user_id__in=[n.user_id for n in fresh], event_key=event_key, sent_at__isnull=True
+        Notification.objects.filter(event_key=event_key, sent_at__isnull=True).filter(
+            Q(user_id__in=[n.user_id for n in fresh if n.user_id])
+            | Q(guest_rsvp_id__in=[n.guest_rsvp_id for n in fresh if n.guest_rsvp_id])
         )
     )
     ids = [n.pk for n in created]
@@ -73,34 +78,71 @@ def notify(
     return created
 
 
+@dataclass(frozen=True)
+class Recipient:
+    """Where a notification goes and how it speaks: a member, or a guest's RSVP."""
+
+    email: str
+    name: str
+    language: str
+    unsubscribe_url: str
+
+
+def _recipient(notification: Notification) -> Recipient:
+    member, rsvp = notification.user, notification.guest_rsvp
+    if member is not None:
+        return Recipient(
+            email=member.email,
+            name=member.public_name,
+            language=member.language,
+            unsubscribe_url=unsubscribe_url(user=member, kind=notification.kind),
+        )
+    if rsvp is None:  # excluded by the notifications_one_recipient constraint
+        raise ValueError(f"notification {notification.pk} has no recipient")
+    return Recipient(
+        email=rsvp.guest_email,
+        name=rsvp.guest_name,
+        language=rsvp.mob.chapter.language,
+        unsubscribe_url=guest_unsubscribe_url(rsvp=rsvp),
+    )
+
+
 def notification_deliver(*, notification_id: int) -> bool:
     """Send one notification if it has not been sent; return whether it was sent now.
 
     The row is claimed with a conditional update first, so two workers running the same
     task cannot both send it.
     """
-    notification = Notification.objects.select_related("user").filter(pk=notification_id).first()
+    notification = (
+        Notification.objects.select_related("user", "guest_rsvp__mob__chapter")
+        .filter(pk=notification_id)
+        .first()
+    )
     if notification is None or notification.sent_at is not None:
         return False
-    user = notification.user
+    if notification.guest_rsvp is not None and notification.guest_rsvp.guest_muted_at:
+        return False  # The guest unsubscribed after the message was queued.
+    recipient = _recipient(notification)
     claimed = Notification.objects.filter(pk=notification.pk, sent_at__isnull=True).update(
         sent_at=timezone.now(), attempts=notification.attempts + 1
     )
     if claimed != 1:
         return False
     context = {
-        "recipient_name": user.public_name,
-        "unsubscribe_url": unsubscribe_url(user=user, kind=notification.kind),
+        "recipient_name": recipient.name,
+        "unsubscribe_url": recipient.unsubscribe_url,
         **notification.context,
     }
-    personal = _personal_checkin(user=user, mob_id=notification.context.get("checkin_mob_id"))
+    personal = _personal_checkin(
+        notification=notification, mob_id=notification.context.get("checkin_mob_id")
+    )
     if personal is not None:
         context["personal_code"] = personal[0]
     try:
         subject, text, html = email_render(
-            template=notification.template, context=context, language=user.language
+            template=notification.template, context=context, language=recipient.language
         )
-        unsubscribe = unsubscribe_url(user=user, kind=notification.kind)
+        unsubscribe = recipient.unsubscribe_url
         headers = {}
         if unsubscribe:
             # RFC 8058 one-click unsubscribe: mail clients POST to the address.
@@ -111,7 +153,7 @@ def notification_deliver(*, notification_id: int) -> bool:
         message = EmailMultiAlternatives(
             subject=subject,
             body=text,
-            to=[user.email],
+            to=[recipient.email],
             from_email=settings.DEFAULT_FROM_EMAIL,
             headers=headers,
         )
@@ -130,7 +172,9 @@ def notification_deliver(*, notification_id: int) -> bool:
     return True
 
 
-def _personal_checkin(*, user: User, mob_id: int | None) -> tuple[str, bytes] | None:
+def _personal_checkin(
+    *, notification: Notification, mob_id: int | None
+) -> tuple[str, bytes] | None:
     """The recipient's own check-in code for a mob and its QR image, if they are going."""
     if not mob_id:
         return None
@@ -141,9 +185,14 @@ def _personal_checkin(*, user: User, mob_id: int | None) -> tuple[str, bytes] | 
     from cashmob.checkin import codes
     from cashmob.rsvps.models import Rsvp, RsvpStatus
 
+    mine = (
+        Q(user_id=notification.user_id)
+        if notification.user_id
+        else Q(pk=notification.guest_rsvp_id, user__isnull=True)
+    )
     rsvp = (
         Rsvp.objects.select_related("mob")
-        .filter(mob_id=mob_id, user=user, status=RsvpStatus.CONFIRMED)
+        .filter(mine, mob_id=mob_id, status=RsvpStatus.CONFIRMED)
         .first()
     )
     if rsvp is None:
@@ -203,3 +252,32 @@ def unsubscribe_apply(*, token: str) -> tuple[User, str]:
     User.objects.filter(pk=user.pk).update(**{field: False})
     user.refresh_from_db()
     return user, str(kind)
+
+
+GUEST_UNSUBSCRIBE_SALT = "cashmob.notifications.guest_unsubscribe"
+
+
+def guest_unsubscribe_url(*, rsvp: Rsvp) -> str:
+    """A signed address that stops every email about this mob to a guest (no account)."""
+    token = signing.dumps({"g": rsvp.nonce}, salt=GUEST_UNSUBSCRIBE_SALT, compress=True)
+    return settings.SITE_URL + reverse("notifications:guest_unsubscribe", kwargs={"token": token})
+
+
+def guest_unsubscribe_apply(*, token: str) -> Rsvp:
+    """Stop the emails the signed token names; harmless to repeat."""
+    from cashmob.notifications.exceptions import UnsubscribeError
+    from cashmob.rsvps.models import Rsvp
+
+    try:
+        payload = signing.loads(token, salt=GUEST_UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        payload = None
+    nonce = payload.get("g") if isinstance(payload, dict) else None
+    rsvp = Rsvp.objects.select_related("mob").filter(nonce=nonce, user__isnull=True).first()
+    if not nonce or rsvp is None:
+        raise UnsubscribeError(_("This unsubscribe link is not valid."), code="unsubscribe_invalid")
+    Rsvp.objects.filter(pk=rsvp.pk, guest_muted_at__isnull=True).update(
+        guest_muted_at=timezone.now()
+    )
+    rsvp.refresh_from_db()
+    return rsvp

@@ -7,4 +7,5 @@ from cashmob.notifications import views
 app_name = "notifications"
 urlpatterns = [
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("unsubscribe/guest/<str:token>/", views.guest_unsubscribe, name="guest_unsubscribe"),
 ]

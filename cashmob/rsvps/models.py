@@ -46,6 +46,8 @@ class Rsvp(TimeStampedModel):
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     nonce = models.CharField(_("nonce"), max_length=64, unique=True)
+    #: A guest (no account) asked for no more emails about this mob.
+    guest_muted_at = models.DateTimeField(_("guest unsubscribed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("RSVP")

@@ -16,6 +16,17 @@ if TYPE_CHECKING:
 ACTIVE = (RsvpStatus.CONFIRMED, RsvpStatus.WAITING, RsvpStatus.UNCONFIRMED)
 
 
+def guests_of(*, mob: Mob, confirmed_only: bool = False) -> QuerySet[Rsvp]:
+    """The guests (RSVPs without an account) taking part in ``mob`` who still want email:
+    going or waiting, or only going."""
+    statuses = (
+        (RsvpStatus.CONFIRMED,) if confirmed_only else (RsvpStatus.CONFIRMED, RsvpStatus.WAITING)
+    )
+    return Rsvp.objects.filter(
+        mob=mob, user__isnull=True, status__in=statuses, guest_muted_at__isnull=True
+    )
+
+
 def rsvp_of(*, mob: Mob, user: User) -> Rsvp | None:
     if not user.is_authenticated:
         return None

@@ -27,7 +27,7 @@ from cashmob.notifications.models import Kind
 from cashmob.notifications.services import notify
 from cashmob.rsvps.exceptions import GuestLinkError, RsvpConflictError, RsvpError
 from cashmob.rsvps.models import CalendarFeed, Rsvp, RsvpStatus
-from cashmob.rsvps.selectors import ACTIVE
+from cashmob.rsvps.selectors import ACTIVE, guests_of
 
 if TYPE_CHECKING:
     from cashmob.accounts.models import User
@@ -135,6 +135,7 @@ def _after_change(mob: Mob) -> None:
         }
         notify(
             users=_participants(mob),
+            guests=guests_of(mob=mob, confirmed_only=True),
             kind=Kind.CHANGE,
             event_key=f"mob:{mob.pk}:tipped",
             template="rsvps/tipped",
@@ -482,6 +483,7 @@ def reminders_send_due(*, now: datetime | None = None) -> int:
         for mob in mobs:
             created = notify(
                 users=_participants(mob),
+                guests=guests_of(mob=mob, confirmed_only=True),
                 kind=Kind.REMINDER,
                 # Per start time: a mob moved to a later time is reminded of again.
                 event_key=f"mob:{mob.pk}:reminder:{name}:{int(mob.starts_at.timestamp())}",
