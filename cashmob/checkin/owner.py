@@ -28,10 +28,15 @@ def owner_access(*, token: str) -> ConsentRequest:
 
     The consent link expires a few weeks after it was sent, which may be before the mob
     has happened; for the day itself it stays valid until the confirmation deadline.
+    When the mob moved with the shop's yes, the shop's earlier accepted link leads to the
+    request it accepted since: a bookmarked day page keeps working.
     """
     try:
         request = consent_check(token=token)
     except ConsentLinkError as error:
+        moved = _moved_to(token) if error.code == "consent_link_superseded" else None
+        if moved is not None:
+            return _day_request(moved)
         if error.code != "consent_link_expired":
             raise
         payload = signing.loads(token, salt=CONSENT_SALT)
@@ -45,6 +50,10 @@ def owner_access(*, token: str) -> ConsentRequest:
         if found is None or ends_at is None or timezone.now() > ends_at + CONFIRM_DEADLINE:
             raise
         request = found
+    return _day_request(request)
+
+
+def _day_request(request: ConsentRequest) -> ConsentRequest:
     if (
         request.kind != ConsentRequest.Kind.MOB
         or request.answer != Consent.ACCEPTED
@@ -55,3 +64,27 @@ def owner_access(*, token: str) -> ConsentRequest:
             code="owner_page_closed",
         )
     return request
+
+
+def _moved_to(token: str) -> ConsentRequest | None:
+    """The shop's current accepted request, if ``token`` names one it accepted before the
+    mob moved (never a request another shop, or a later answer, replaced)."""
+    payload = signing.loads(token, salt=CONSENT_SALT)
+    nonce = payload.get("n") if isinstance(payload, dict) else None
+    old = ConsentRequest.objects.filter(
+        nonce=nonce, kind=ConsentRequest.Kind.MOB, answer=Consent.ACCEPTED
+    ).first()
+    if old is None:
+        return None
+    return (
+        ConsentRequest.objects.select_related("mob__chapter", "business")
+        .filter(
+            mob_id=old.mob_id,
+            business_id=old.business_id,
+            kind=ConsentRequest.Kind.MOB,
+            answer=Consent.ACCEPTED,
+            moves_published=True,
+            superseded=False,
+        )
+        .first()
+    )

@@ -3,6 +3,9 @@
 The organiser sends a request; the shop answers on a private page reached through a
 signed link (no account needed): accept one of the proposed slots, propose other times,
 or decline with a reason. The shop may change its mind until the mob is published.
+
+Once published, the mob moves only through the shop too: the organisers send new times
+(kind ``RESCHEDULE``), the mob keeps the agreed time until the shop accepts one of them.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from cashmob.core.audit import audit_record
 from cashmob.core.email import email_enqueue
 from cashmob.mobs.exceptions import ConsentLinkError, MobError, MobPermissionError, TransitionError
 from cashmob.mobs.models import Consent, ConsentAnswer, ConsentRequest, Mob, MobStatus
+from cashmob.mobs.services import MobBefore, mob_change_record, mob_reveal_schedule
 from cashmob.notifications.models import Kind
 from cashmob.notifications.services import notify
 
@@ -121,7 +125,7 @@ def consent_request_send(
         if mob.status in (MobStatus.CANCELLED, MobStatus.CLOSED, MobStatus.REPORTED):
             raise TransitionError(_("This mob is over."), code="mob_over")
     elif is_reschedule:
-        if mob.status != MobStatus.PUBLISHED:
+        if not _movable(mob, now):
             raise TransitionError(
                 _("Only a published mob that has not started yet can move to a new time."),
                 code="not_published",
@@ -136,8 +140,13 @@ def consent_request_send(
         raise TransitionError(
             _("The shop can only be asked before the mob is published."), code="already_published"
         )
+    headcount = expected_headcount(mob=mob)
+    if is_reschedule and mob.rsvp_count:
+        # Once published, the people who said yes are the best guess of the crowd.
+        headcount = mob.rsvp_count
     ConsentRequest.objects.filter(mob=mob, kind=kind, superseded=False).update(superseded=True)
     request = ConsentRequest.objects.create(
+        moves_published=is_reschedule,
         mob=mob,
         business=business,
         kind=kind,
@@ -146,8 +155,7 @@ def consent_request_send(
         sent_by=actor,
         expires_at=now + timedelta(days=CONSENT_LINK_DAYS),
         slots=[[s.isoformat(), e.isoformat()] for s, e in sorted(slots)],
-        # Once published, the people who said yes are the best guess of the crowd.
-        expected_headcount=(is_reschedule and mob.rsvp_count) or expected_headcount(mob=mob),
+        expected_headcount=headcount,
         pledge_minor=mob.pledge_minor,
         currency=mob.currency,
         message=message,
@@ -223,17 +231,30 @@ def consent_check(*, token: str) -> ConsentRequest:
     return request
 
 
-def _answerable(request: ConsentRequest) -> None:
+def _movable(mob: Mob, now: datetime) -> bool:
+    """A published mob that has not started: its time may still move, with the shop's yes."""
+    return mob.status == MobStatus.PUBLISHED and mob.starts_at is not None and mob.starts_at > now
+
+
+def consent_open_for_answers(request: ConsentRequest) -> bool:
+    """Whether the shop may (still) answer this request on its page."""
     mob = request.mob
-    if request.kind == ConsentRequest.Kind.RESCHEDULE and mob.status != MobStatus.PUBLISHED:
+    if request.kind == ConsentRequest.Kind.AFTER_PARTY:
+        return True
+    if request.kind == ConsentRequest.Kind.RESCHEDULE:
+        return _movable(mob, timezone.now())
+    return mob.status in (MobStatus.AWAITING_CONSENT, MobStatus.CONFIRMED)
+
+
+def _answerable(request: ConsentRequest) -> None:
+    if consent_open_for_answers(request):
+        return
+    if request.kind == ConsentRequest.Kind.RESCHEDULE:
         raise ConsentLinkError(
             _("This mob has started or was cancelled, so its time can no longer change."),
             code="consent_closed",
         )
-    if request.kind == ConsentRequest.Kind.MOB and mob.status not in (
-        MobStatus.AWAITING_CONSENT,
-        MobStatus.CONFIRMED,
-    ):
+    if request.kind == ConsentRequest.Kind.MOB:
         raise ConsentLinkError(
             _(
                 "This mob is already published, so its answer can no longer change here. "
@@ -287,11 +308,6 @@ def consent_answer(
     is_after_party = asked == ConsentRequest.Kind.AFTER_PARTY
     is_reschedule = asked == ConsentRequest.Kind.RESCHEDULE
     times_only = is_after_party or is_reschedule
-    previous_time = {
-        "starts_at": mob.starts_at,
-        "ends_at": mob.ends_at,
-        "meeting_point": mob.meeting_point,
-    }
 
     if answer == Consent.ACCEPTED:
         if slot_index is None or not 0 <= slot_index < len(request.slots):
@@ -350,11 +366,21 @@ def consent_answer(
                 # A secret shop stays secret for as long before the new time.
                 mob_changes["reveal_at"] = mob.reveal_at + (starts_at - mob.starts_at)
             # The new yes replaces the old one: the shop's earlier link (and its day page)
-            # gives way to this request's, which the page it is on now links to.
+            # leads to this request's from now on (see checkin.owner.owner_access).
             ConsentRequest.objects.filter(
                 mob=mob, kind=ConsentRequest.Kind.MOB, superseded=False
             ).update(superseded=True)
             request.kind = ConsentRequest.Kind.MOB
+            if mob.after_party_business_id is not None:
+                # The after-party venue agreed (or was asked) about another day: its answer
+                # no longer holds, and the organisers ask it again if they want one.
+                ConsentRequest.objects.filter(
+                    mob=mob, kind=ConsentRequest.Kind.AFTER_PARTY, superseded=False
+                ).update(superseded=True)
+                mob_changes.update(
+                    after_party_consent=Consent.NOT_ASKED, after_party_starts_at=None
+                )
+                data["after_party_withdrawn"] = True
         else:
             mob_changes = {
                 "status": MobStatus.CONFIRMED,
@@ -401,6 +427,7 @@ def consent_answer(
         raise MobError(_("Choose an answer."), code="bad_answer", field="answer")
 
     previous = mob.status
+    before = MobBefore.of(mob)
     request.answer = answer
     request.answered_at = now
     request.save()
@@ -414,11 +441,9 @@ def consent_answer(
         data={"kind": asked, "from": previous, "to": mob.status, **data},
     )
     if is_reschedule and answer == Consent.ACCEPTED:
-        from cashmob.mobs.services import mob_change_record, schedule_reveal
-
         moved = {"starts_at": mob.starts_at, "ends_at": mob.ends_at}
-        mob_change_record(mob=mob, actor=None, changes=moved, previous=previous_time)
-        schedule_reveal(mob)
+        mob_change_record(mob=mob, actor=None, changes=moved, previous=before)
+        mob_reveal_schedule(mob=mob)
     notify(
         users=_organisers(mob),
         kind=Kind.ACCOUNT,
@@ -430,6 +455,7 @@ def consent_answer(
             "answer": answer,
             "after_party": is_after_party,
             "reschedule": is_reschedule,
+            "after_party_withdrawn": bool(data.get("after_party_withdrawn")),
             "starts_at": mob.starts_at.isoformat() if mob.starts_at else "",
             "time_zone": mob.chapter.time_zone,
             "proposed_times": proposed_times,

@@ -300,10 +300,24 @@ class ConsentSendForm(SlotRowsForm):
         picked = [self.poll_slots[k] for k in cleaned.get("picked") or []]
         cleaned["slots"] = sorted(set(picked + cleaned.get("slots", [])))
         if not cleaned["slots"] and not self.errors:
-            raise forms.ValidationError(
-                _("Propose at least one time: tick a slot or type one."), code="no_slots"
-            )
+            if "picked" in self.fields:
+                message = _("Propose at least one time: tick a slot or type one.")
+            else:
+                message = _("Propose at least one time.")
+            raise forms.ValidationError(message, code="no_slots")
         return cleaned
+
+
+class RescheduleForm(ConsentSendForm):
+    """New times for a published mob, sent to its shop (its own ids: the dashboard shows
+    other slot forms)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "reschedule_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["message"].help_text = _(
+            "Why the mob needs to move: the shop sees this with the new times."
+        )
 
 
 class PublishForm(ZonedForm):
@@ -482,6 +496,7 @@ class ConsentAnswerForm(forms.Form):
     proposed_times = forms.CharField(
         label=_("Which times would suit you?"),
         required=False,
+        error_messages={"required": _("Say which times would suit you.")},
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("For example: any Saturday morning in March, or Thursday evenings."),
@@ -496,10 +511,11 @@ class ConsentAnswerForm(forms.Form):
     def __init__(self, *args: Any, slot_labels: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["slot"].choices = list(enumerate(slot_labels))  # type: ignore[attr-defined]
-        # A time is needed to accept, and only then (the three answers share this form).
-        self.fields["slot"].required = not self.is_bound or self.data.get("answer") == (
-            Consent.ACCEPTED
-        )
+        # A time is needed to accept, times to propose, and only then (the three answers
+        # share this form; each section shows the fields of its own answer).
+        answer = self.data.get("answer") if self.is_bound else None
+        self.fields["slot"].required = answer in (None, Consent.ACCEPTED)
+        self.fields["proposed_times"].required = answer in (None, Consent.PROPOSED)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

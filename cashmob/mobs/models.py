@@ -274,6 +274,9 @@ class ConsentRequest(TimeStampedModel):
     proposed_times = models.TextField(_("times the shop proposes"), blank=True, max_length=1000)
     decline_reason = models.TextField(_("reason for declining"), blank=True, max_length=1000)
     superseded = models.BooleanField(_("superseded by a newer request"), default=False)
+    #: Asked to move a published mob (kind RESCHEDULE; it stays set once accepted, when
+    #: the request becomes the mob's own).
+    moves_published = models.BooleanField(_("moves a published mob"), default=False)
 
     class Meta:
         verbose_name = _("consent request")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -253,11 +254,11 @@ def mob_publish(
         template="mobs/published",
         context=context,
     )
-    schedule_reveal(mob)
+    mob_reveal_schedule(mob=mob)
     return mob
 
 
-def schedule_reveal(mob: Mob) -> None:
+def mob_reveal_schedule(*, mob: Mob) -> None:
     """Queue the reveal of a secret shop for its reveal time, after the commit.
 
     The task reveals only once the mob's (current) reveal time has come, so a task queued
@@ -297,14 +298,20 @@ def _mob_context(mob: Mob) -> dict[str, Any]:
 
 
 @transaction.atomic
-def mob_reveal(*, mob: Mob, actor: User | None = None) -> Mob:
+def mob_reveal(*, mob: Mob, actor: User | None = None, due_only: bool = False) -> Mob:
     """Reveal a secret shop now (the task at reveal time, or an organiser's button).
 
     Revealing twice (the task, the scheduler's sweep, a button) records and notifies once.
+    With ``due_only`` (the task) nothing happens before the mob's current reveal time: a
+    task queued before the mob moved to a later time must not reveal early.
     """
     if actor is not None:
         _require_organiser(mob, actor)
     now = timezone.now()
+    if due_only:
+        mob.refresh_from_db()
+        if mob.reveal_at is not None and mob.reveal_at > now:
+            return mob
     Mob.objects.filter(pk=mob.pk, reveal_at__gt=now).update(reveal_at=now, updated_at=now)
     mob.refresh_from_db()
     if mob.status not in (MobStatus.PUBLISHED, MobStatus.LIVE) or mob.reveal_at is None:
@@ -368,7 +375,7 @@ def mob_update_details(*, mob: Mob, actor: User, data: dict[str, Any]) -> Mob:
             code="time_agreed_with_shop",
             field="starts_at",
         )
-    previous = {k: getattr(mob, k) for k in ("starts_at", "ends_at", "meeting_point")}
+    previous = MobBefore.of(mob)
     for field, value in changes.items():
         setattr(mob, field, value)
     if time_changed and mob.status in (MobStatus.AWAITING_CONSENT, MobStatus.CONFIRMED):
@@ -388,8 +395,21 @@ def mob_update_details(*, mob: Mob, actor: User, data: dict[str, Any]) -> Mob:
     return mob
 
 
+@dataclass(frozen=True)
+class MobBefore:
+    """What participants knew of a mob before a change: shown beside the new values."""
+
+    starts_at: datetime | None
+    ends_at: datetime | None
+    meeting_point: str
+
+    @classmethod
+    def of(cls, mob: Mob) -> MobBefore:
+        return cls(starts_at=mob.starts_at, ends_at=mob.ends_at, meeting_point=mob.meeting_point)
+
+
 def mob_change_record(
-    *, mob: Mob, actor: User | None, changes: dict[str, Any], previous: dict[str, Any]
+    *, mob: Mob, actor: User | None, changes: dict[str, Any], previous: MobBefore
 ) -> None:
     """Audit a change to a mob; once it is published, tell everyone taking part what
     changed (time or meeting point), with the old value beside the new one."""
@@ -406,9 +426,9 @@ def mob_change_record(
     ).count()
     changed = sorted({"time" if k in ("starts_at", "ends_at") else k for k in changes})
     before = {
-        "previous_starts_at": previous["starts_at"].isoformat() if previous["starts_at"] else "",
-        "previous_ends_at": previous["ends_at"].isoformat() if previous["ends_at"] else "",
-        "previous_meeting_point": previous["meeting_point"],
+        "previous_starts_at": previous.starts_at.isoformat() if previous.starts_at else "",
+        "previous_ends_at": previous.ends_at.isoformat() if previous.ends_at else "",
+        "previous_meeting_point": previous.meeting_point,
     }
     notify(
         users=mob_participants(mob=mob),

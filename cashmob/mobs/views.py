@@ -38,6 +38,7 @@ from cashmob.mobs.forms import (
     MobPlanForm,
     PollOpenForm,
     PublishForm,
+    RescheduleForm,
     VoteOpenForm,
 )
 from cashmob.mobs.models import Consent, ConsentRequest, Mob, MobStatus
@@ -271,8 +272,7 @@ def _dashboard_forms(board: Dashboard, data: Any = None, only: str = "") -> dict
             },
         ),
         "details": MobDetailsForm.for_mob(bound("details"), mob=mob),
-        # Its own ids: the page may show other slot forms.
-        "reschedule": ConsentSendForm(bound("reschedule"), zone=zone, auto_id="reschedule_%s"),
+        "reschedule": RescheduleForm(bound("reschedule"), zone=zone),
         "cancel": CancelForm(bound("cancel")),
         "after_party": AfterPartyForm(
             bound("after_party"),
@@ -440,7 +440,7 @@ def _act_consent_send(request: HttpRequest, mob: Mob, board: Dashboard) -> str |
 
 
 def _act_reschedule(request: HttpRequest, mob: Mob, board: Dashboard) -> str | forms.Form:
-    form = ConsentSendForm(request.POST, zone=mob.chapter.time_zone)
+    form = RescheduleForm(request.POST, zone=mob.chapter.time_zone)
     if not form.is_valid():
         return form
     request_ = consent_services.consent_request_send(
@@ -556,7 +556,7 @@ def _rebuild(request: HttpRequest, mob: Mob, board: Dashboard, action: str) -> A
         "consent_send": lambda: ConsentSendForm(
             request.POST, zone=zone, poll_slots=_poll_slot_choices(board)
         ),
-        "reschedule": lambda: ConsentSendForm(request.POST, zone=zone, auto_id="reschedule_%s"),
+        "reschedule": lambda: RescheduleForm(request.POST, zone=zone),
         "publish": lambda: PublishForm(request.POST, zone=zone),
         "details": lambda: MobDetailsForm.for_mob(request.POST, mob=mob),
         "cancel": lambda: CancelForm(request.POST),
@@ -632,12 +632,7 @@ def consent_page(request: HttpRequest, token: str) -> HttpResponse:
             status = 400
     is_after_party = request_.kind == ConsentRequest.Kind.AFTER_PARTY
     is_reschedule = request_.kind == ConsentRequest.Kind.RESCHEDULE
-    if is_after_party:
-        open_for_answers = True
-    elif is_reschedule:
-        open_for_answers = mob.status == MobStatus.PUBLISHED
-    else:
-        open_for_answers = mob.status in (MobStatus.AWAITING_CONSENT, MobStatus.CONFIRMED)
+    open_for_answers = consent_services.consent_open_for_answers(request_)
     # Once published, the shop's day page (mob code, scanning, till total), reached through
     # the request the shop accepted (while a new time is asked, the earlier one).
     day_request = consent_services.consent_current(mob=mob) if is_reschedule else request_
@@ -668,6 +663,7 @@ def consent_page(request: HttpRequest, token: str) -> HttpResponse:
             "accepted_label": accepted_label,
             "is_after_party": is_after_party,
             "is_reschedule": is_reschedule,
+            "is_move": request_.moves_published,
             "open_for_answers": open_for_answers,
             "expected_total_minor": request_.pledge_minor * request_.expected_headcount,
             "organiser": request_.sent_by,

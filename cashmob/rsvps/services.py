@@ -468,7 +468,8 @@ TIPPING_DEADLINE = timedelta(hours=48)
 def reminders_send_due(*, now: datetime | None = None) -> int:
     """Remind confirmed participants the day before and two hours before; once each.
 
-    Safe to run as often as wanted: each reminder has its own event key per mob.
+    Safe to run as often as wanted: each reminder has its own event key per mob and start
+    time (a mob moved to another time is reminded of again).
     """
     from cashmob.mobs.services import _mob_context
 

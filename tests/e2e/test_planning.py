@@ -144,7 +144,9 @@ def test_planning_vote_poll_consent_publish(browsing: Browsing, viewport: dict) 
     yes.get_by_role("button", name="Move the mob to this time").click()
     expect(owner.get_by_role("status").filter(has_text="We are coming on")).to_be_visible()
     expect(owner.get_by_role("link", name=re.compile("Your page for the day"))).to_be_visible()
+    expect(owner.get_by_text("You agreed to move the mob")).to_be_visible()
     check_a11y(owner)
+    screenshot(owner, f"consent-moved-{device}")
 
     # The mob moved, still published; everyone taking part (the organiser too) is told.
     org.goto(f"/mobs/journey-mob-{width}/")

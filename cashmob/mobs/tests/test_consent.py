@@ -254,7 +254,7 @@ def test_mob_reveal_task_reveals_and_notifies_once(planned) -> None:  # type: ig
     consent_answer(request=request, answer=Consent.ACCEPTED, slot_index=0)
     mob = mob_publish(mob=mob, actor=organiser, keep_secret=True)
     # Queued for the reveal time, but run early (a mob moved later): nothing happens.
-    assert reveal_mob.call(mob_id=mob.pk) is False
+    reveal_mob.call(mob_id=mob.pk)
     mob.refresh_from_db()
     assert mob.is_secret_at(timezone.now())
     Mob.objects.filter(pk=mob.pk).update(reveal_at=timezone.now() - timedelta(seconds=1))

@@ -99,7 +99,7 @@ def test_asking_for_a_new_time_keeps_the_mob_as_agreed(
     [message] = mail.outbox
     assert message.to == [mob.business.contact_email]
     assert "move to another time" in message.subject
-    assert "2 people have said yes" in message.body
+    assert "2 people have said yes so far." in message.body
     assert "the mob stays as agreed" in message.body
     link = re.search(r"http\S+/mobs/consent/\S+/", message.body)
     assert link is not None
@@ -124,16 +124,14 @@ def test_the_shop_accepting_moves_the_mob_and_tells_everyone_taking_part(
     assert (mob.status, mob.business_consent) == (MobStatus.PUBLISHED, Consent.ACCEPTED)
     assert (mob.capacity, mob.arrival_waves) == (30, 3)
     assert mob.notes_for_mobbers == "Step-free entrance at the back."
-    # The new yes is now the shop's request; the old link (and day page) gave way to it.
+    # The new yes is now the shop's request; the old day-page link leads to it.
     first.refresh_from_db()
     move.refresh_from_db()
     assert first.superseded
     assert (move.kind, move.answer, move.superseded) == (ConsentRequest.Kind.MOB, "accepted", False)
     assert owner_access(token=_token(owner_url(move))) == move
-    with pytest.raises(ConsentLinkError):
-        owner_access(token=_token(owner_url(first)))
-    # Everyone going is told, with the old time beside the new one.
-    # Everyone going (and the organisers, who take part too) is told.
+    assert owner_access(token=_token(owner_url(first))) == move
+    # Everyone going (and the organisers, who take part too) is told, old time beside new.
     told = [m for m in mail.outbox if m.subject.startswith("Changed:")]
     assert sorted(m.to[0] for m in told) == sorted([u.email for u in going] + [organiser.email])
     assert "the time" in told[0].body
@@ -260,6 +258,82 @@ def test_a_secret_shop_stays_secret_for_as_long_before_the_new_time(published) -
     assert mob.is_secret_at(timezone.now())
 
 
+def test_moving_the_mob_withdraws_the_after_partys_answer(
+    published, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    from cashmob.businesses.tests.factories import BusinessFactory
+    from cashmob.mobs.services import mob_set_after_party
+
+    mob, organiser, _first, _going = published
+    venue = BusinessFactory(chapter=mob.chapter, name="Le Zinc")
+    mob = mob_set_after_party(
+        mob=mob,
+        actor=organiser,
+        business=venue,
+        starts_at=mob.ends_at,
+        ends_at=mob.ends_at + timedelta(hours=2),
+    )
+    drinks = ConsentRequest.objects.get(kind=ConsentRequest.Kind.AFTER_PARTY)
+    consent_answer(request=drinks, answer=Consent.ACCEPTED, slot_index=0)
+    move = _ask(mob, organiser)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        consent_answer(request=move, answer=Consent.ACCEPTED, slot_index=0)
+    mob.refresh_from_db()
+    drinks.refresh_from_db()
+    # The venue agreed to the old day: its yes no longer holds, and its link stops.
+    assert (mob.after_party_consent, mob.after_party_starts_at) == (Consent.NOT_ASKED, None)
+    assert mob.after_party_business == venue
+    assert drinks.superseded
+    [to_organiser] = [m for m in mail.outbox if m.subject.endswith("accepted the new time")]
+    assert "after-party" in to_organiser.body
+
+
+def test_a_secret_shop_moved_earlier_than_its_reveal_is_revealed_by_the_sweep(published) -> None:  # type: ignore[no-untyped-def]
+    from cashmob.core.scheduler import run_due_jobs
+
+    mob, organiser, _first, _going = published
+    Mob.objects.filter(pk=mob.pk).update(reveal_at=mob.starts_at - timedelta(hours=6))
+    mob.refresh_from_db()
+    soon = timezone.now() + timedelta(hours=3)
+    move = consent_request_send(
+        mob=mob, actor=organiser, slots=[(soon, soon + timedelta(hours=2))], kind=RESCHEDULE
+    )
+    consent_answer(request=move, answer=Consent.ACCEPTED, slot_index=0)
+    mob.refresh_from_db()
+    assert mob.reveal_at == soon - timedelta(hours=6)  # already past: due now
+    run_due_jobs(now=timezone.now())
+    mob.refresh_from_db()
+    assert not mob.is_secret_at(timezone.now())
+    assert Notification.objects.filter(event_key=f"mob:{mob.pk}:revealed").exists()
+
+
+def test_a_started_mob_cannot_move(published) -> None:  # type: ignore[no-untyped-def]
+    mob, organiser, _first, _going = published
+    move = _ask(mob, organiser)
+    # The start has passed, the scheduler has not marked it live yet.
+    Mob.objects.filter(pk=mob.pk).update(starts_at=timezone.now() - timedelta(minutes=1))
+    with pytest.raises(ConsentLinkError) as excinfo:
+        consent_answer(request=move, answer=Consent.ACCEPTED, slot_index=0)
+    assert excinfo.value.code == "consent_closed"
+    mob.refresh_from_db()
+    with pytest.raises(TransitionError):
+        _ask(mob, organiser, days=4)
+
+
+def test_an_old_day_link_never_leads_to_another_shops_request(published) -> None:  # type: ignore[no-untyped-def]
+    from cashmob.businesses.tests.factories import BusinessFactory
+
+    mob, organiser, first, _going = published
+    move = _ask(mob, organiser)
+    consent_answer(request=move, answer=Consent.ACCEPTED, slot_index=0)
+    # Made up: the current request were another shop's. The old link must not follow.
+    ConsentRequest.objects.filter(pk=move.pk).update(business=BusinessFactory(chapter=mob.chapter))
+    with pytest.raises(ConsentLinkError) as excinfo:
+        owner_access(token=_token(owner_url(first)))
+    assert excinfo.value.code == "consent_link_superseded"
+
+
 # --- Through the pages ------------------------------------------------------------------------
 
 
@@ -300,7 +374,11 @@ def test_dashboard_reschedule_without_a_time_is_a_form_error(client, published) 
         {"slot_0_start": "", "slot_0_end": "", "message": ""},
     )
     assert response.status_code == 400
-    assert "Propose at least one time" in response.content.decode()
+    page = response.content.decode()
+    assert "Propose at least one time." in page
+    # The form shown again keeps its own ids: its labels point at its own fields.
+    assert 'id="reschedule_message"' in page
+    assert 'for="reschedule_message"' in page
     assert not ConsentRequest.objects.filter(kind=RESCHEDULE).exists()
 
 
@@ -333,3 +411,5 @@ def test_the_shops_page_for_a_new_time_moves_the_mob(client, published) -> None:
     assert mob.starts_at == datetime.fromisoformat(move.slots[0][0])
     page = client.get(path).content.decode()
     assert "Your page for the day" in page
+    assert "You agreed to move the mob" in page
+    assert "Nothing happens without your yes" not in page
