@@ -173,10 +173,15 @@ class MyDay:
     reports: list[SpendReport] = field(default_factory=list)
 
 
-def my_day_get(*, mob: Mob, user: User) -> MyDay:
+def my_day_get(*, mob: Mob, user: User | None, guest: Rsvp | None = None) -> MyDay:
+    """A member's day at ``mob``, or a ``guest``'s (an RSVP made without an account)."""
     from cashmob.rsvps.models import Rsvp, RsvpStatus
 
-    if not user.is_authenticated:
+    if guest is not None:
+        checkin = CheckIn.objects.filter(mob=mob, rsvp=guest, user__isnull=True).first()
+        reports = list(checkin.reports.order_by("created_at")) if checkin else []
+        return MyDay(mob=mob, rsvp=guest, checkin=checkin, reports=reports)
+    if user is None or not user.is_authenticated:
         return MyDay(mob=mob, rsvp=None, checkin=None)
     rsvp = (
         Rsvp.objects.filter(
@@ -190,10 +195,16 @@ def my_day_get(*, mob: Mob, user: User) -> MyDay:
     return MyDay(mob=mob, rsvp=rsvp, checkin=checkin, reports=reports)
 
 
-def spend_report_of(*, report_id: int, user: User) -> SpendReport:
+def spend_report_of(*, report_id: int, user: User | None, guest: Rsvp | None = None) -> SpendReport:
+    """One of the acting person's own reports (a member's or a guest's), else 404."""
+    own = (
+        Q(checkin__rsvp=guest, checkin__user__isnull=True)
+        if guest is not None
+        else Q(checkin__user=user)
+    )
     report = (
         SpendReport.objects.select_related("checkin", "mob__chapter")
-        .filter(pk=report_id, checkin__user=user)
+        .filter(own, pk=report_id)
         .first()
     )
     if report is None:

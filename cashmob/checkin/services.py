@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -142,6 +142,31 @@ def _existing_checkin(checkin: CheckIn) -> CheckIn | None:
     return None
 
 
+def _own(actor: User | None, guest: Rsvp | None) -> Q:
+    """The check-ins that are the acting person's own: a member's, or a guest's (an RSVP
+    made without an account, acting through its private day link)."""
+    if guest is not None:
+        return Q(rsvp_id=guest.pk, user__isnull=True)
+    if actor is None or not actor.is_authenticated:
+        raise CheckinPermissionError(_("Log in to do this."), code="login_required")
+    return Q(user_id=actor.pk)
+
+
+def _require_guest_of(mob: Mob, guest: Rsvp) -> None:
+    if (
+        guest.mob_id != mob.pk
+        or guest.user_id is not None
+        or guest.status
+        not in (
+            RsvpStatus.CONFIRMED,
+            RsvpStatus.WAITING,
+        )
+    ):
+        raise CheckinPermissionError(
+            _("This link is not for a confirmed RSVP to this mob."), code="not_a_guest"
+        )
+
+
 def _active_rsvp(mob: Mob, user: User) -> Rsvp | None:
     return (
         Rsvp.objects.filter(
@@ -160,13 +185,15 @@ def checkin_record(
     code: str = "",
     walk_in_name: str = "",
     by_shop: bool = False,
+    guest: Rsvp | None = None,
     now: datetime | None = None,
 ) -> CheckinResult:
     """Check someone in, once.
 
     - A personal code (scanned QR or typed) checks in its RSVP's holder; only the chapter's
       organisers or the shop (``by_shop``) scan, from half an hour before the start.
-    - The shop's mob code checks in the logged-in ``actor`` themself, during the mob only.
+    - The shop's mob code checks in the logged-in ``actor`` themself (or the ``guest``, an
+      RSVP without an account acting through its private link), during the mob only.
     - A walk-in name (organisers or the shop) checks in someone who did not RSVP.
 
     A repeat returns the first check-in with ``created=False``; a forged code is refused.
@@ -203,7 +230,9 @@ def checkin_record(
             at=now,
         )
     elif text:
-        if actor is None or not actor.is_authenticated:
+        if guest is not None:
+            _require_guest_of(mob, guest)
+        elif actor is None or not actor.is_authenticated:
             raise CheckinPermissionError(_("Log in to check yourself in."), code="login_required")
         if not codes.is_mob_code(mob, text):
             raise CheckinError(
@@ -212,13 +241,14 @@ def checkin_record(
                 field="code",
             )
         _require_checkin_window(mob, now, opens_before=timedelta(0))
+        member, rsvp = (None, guest) if guest is not None else (actor, _active_rsvp(mob, actor))
         checkin = CheckIn(
             mob=mob,
-            user=actor,
-            rsvp=_active_rsvp(mob, actor),
+            user=member,
+            rsvp=rsvp,
             method=CheckIn.Method.MOB_CODE,
             code=text,
-            checked_in_by=actor,
+            checked_in_by=member,
             at=now,
         )
     elif walk_in_name:
@@ -240,7 +270,7 @@ def checkin_record(
     result = _insert_checkin(checkin)
     if result.created:
         audit_record(
-            actor=actor,
+            actor=actor if actor is not None and actor.is_authenticated else None,
             action="checkin.record",
             obj=result.checkin,
             data={"method": checkin.method, "by_shop": by_shop},
@@ -250,10 +280,15 @@ def checkin_record(
 
 @transaction.atomic
 def checkin_answer(
-    *, checkin: CheckIn, actor: User, first_time: bool | None, met_count: int | None
+    *,
+    checkin: CheckIn,
+    actor: User | None,
+    first_time: bool | None,
+    met_count: int | None,
+    guest: Rsvp | None = None,
 ) -> CheckIn:
     """The two opt-in questions: first time in this shop, and how many new people met."""
-    if checkin.user_id != actor.pk:
+    if not CheckIn.objects.filter(_own(actor, guest), pk=checkin.pk).exists():
         raise CheckinPermissionError(_("Only the person checked in can answer."), code="not_yours")
     if met_count is not None and not 0 <= met_count <= 100:
         raise CheckinError(
@@ -340,14 +375,16 @@ def _held_notify(report: SpendReport) -> None:
 def spend_report_submit(
     *,
     mob: Mob,
-    actor: User,
+    actor: User | None,
     amount: str | int,
     currency: str,
     idempotency_key: str | uuid.UUID,
     receipt: UploadedFile | None = None,
+    guest: Rsvp | None = None,
     now: datetime | None = None,
 ) -> tuple[SpendReport, bool]:
-    """A checked-in mobber reports what they spent; returns ``(report, created)``.
+    """A checked-in mobber (a member, or a ``guest`` through their private link) reports
+    what they spent; returns ``(report, created)``.
 
     Sending the same ``idempotency_key`` again returns the first report and counts nothing.
     Amounts above the chapter's cap are held for the organisers and not counted. The photo
@@ -356,9 +393,9 @@ def spend_report_submit(
     now = now or timezone.now()
     key = _parse_key(idempotency_key)
     mob = _fresh_mob(mob)
-    if not actor.is_authenticated:
+    if guest is None and (actor is None or not actor.is_authenticated):
         raise CheckinPermissionError(_("Log in to report a spend."), code="login_required")
-    checkin = CheckIn.objects.filter(mob=mob, user=actor).first()
+    checkin = CheckIn.objects.filter(_own(actor, guest), mob=mob).first()
     if checkin is None:
         raise CheckinPermissionError(
             _("Check in first: only people at the mob report spends."), code="not_checked_in"
@@ -400,7 +437,7 @@ def spend_report_submit(
             else:
                 _held_notify(report)
             audit_record(
-                actor=actor,
+                actor=None if guest is not None else actor,
                 action="spend_report.submit",
                 obj=report,
                 data={"amount_minor": value, "status": report.status},
@@ -412,8 +449,12 @@ def spend_report_submit(
     return report, True
 
 
-def _require_author(report: SpendReport, actor: User) -> None:
-    if not actor.is_authenticated or report.checkin.user_id != actor.pk:
+def _require_author(report: SpendReport, actor: User | None, guest: Rsvp | None) -> None:
+    if guest is not None:
+        mine = report.checkin.rsvp_id == guest.pk and report.checkin.user_id is None
+    else:
+        mine = actor is not None and actor.is_authenticated and report.checkin.user_id == actor.pk
+    if not mine:
         raise CheckinPermissionError(
             _("Only the person who reported this spend can correct it."), code="not_yours"
         )
@@ -423,9 +464,10 @@ def _require_author(report: SpendReport, actor: User) -> None:
 def spend_report_correct(
     *,
     report: SpendReport,
-    actor: User,
+    actor: User | None,
     amount: str | int,
     currency: str,
+    guest: Rsvp | None = None,
     now: datetime | None = None,
 ) -> SpendReport:
     """The author changes a report's amount, during the mob and the hour after.
@@ -439,7 +481,7 @@ def spend_report_correct(
         .select_related("checkin", "mob__chapter")
         .get(pk=report.pk)
     )
-    _require_author(report, actor)
+    _require_author(report, actor, guest)
     mob = report.mob
     _require_report_window(mob, now)
     if report.status == SpendReport.Status.REJECTED:
@@ -461,7 +503,7 @@ def spend_report_correct(
     if new_counted != old_counted or count_change:
         _add_to_totals(mob.pk, amount=new_counted - old_counted, reports=count_change)
     audit_record(
-        actor=actor,
+        actor=None if guest is not None else actor,
         action="spend_report.correct",
         obj=report,
         data={"from": report.amount_minor, "to": value, "status": new_status},

@@ -4,6 +4,8 @@ scanner, the shop's private till-total page, and the public live tally."""
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
@@ -26,7 +28,8 @@ from cashmob.checkin.forms import (
     SpendReportForm,
     WalkInForm,
 )
-from cashmob.checkin.models import CheckIn, SpendReport
+from cashmob.checkin.guests import guest_day_access
+from cashmob.checkin.models import SpendReport
 from cashmob.checkin.owner import owner_access
 from cashmob.core.errors import DomainError
 from cashmob.core.templatetags.cashmob import local_time
@@ -38,7 +41,9 @@ from cashmob.mobs.services import mob_reveal
 if TYPE_CHECKING:
     from django import forms
 
+    from cashmob.accounts.models import User
     from cashmob.mobs.models import ConsentRequest, Mob
+    from cashmob.rsvps.models import Rsvp
 
 
 def _form_error(form: forms.Form, error: DomainError) -> None:
@@ -55,16 +60,53 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 
 # --- A participant's day ----------------------------------------------------------------------
+# Members reach their day at /day/<slug>/me/ (logged in); guests, who said yes without an
+# account, at /day/<slug>/guest/<token>/ from their emails. One set of handlers serves both.
 
 
-def _render_me(request: HttpRequest, mob: Mob, *, status: int = 200, **forms_: Any) -> HttpResponse:
-    my = selectors.my_day_get(mob=mob, user=request.user)  # type: ignore[arg-type]
+@dataclass(frozen=True)
+class Me:
+    """Who acts on their own day page, and where its forms post."""
+
+    user: User | None  # None for a guest
+    guest: Rsvp | None
+    base: str  # the page's own path; the forms post below it
+
+    def url(self, action: str = "", report_id: int | None = None) -> str:
+        tail = f"{action}/" if action else ""
+        return self.base + tail + (f"{report_id}/" if report_id is not None else "")
+
+
+def _member(request: HttpRequest, slug: str) -> tuple[Mob, Me] | HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    mob = access_mob(slug=slug, user=request.user)
+    base = reverse("checkin:me", kwargs={"slug": mob.slug})
+    return mob, Me(user=request.user, guest=None, base=base)  # type: ignore[arg-type]
+
+
+def _guest(request: HttpRequest, slug: str, token: str) -> tuple[Mob, Me] | HttpResponse:
+    try:
+        rsvp = guest_day_access(slug=slug, token=token)
+    except DomainError as error:
+        return domain_error_response(request, error)
+    base = reverse("checkin:guest_me", kwargs={"slug": slug, "token": token})
+    return rsvp.mob, Me(user=None, guest=rsvp, base=base)
+
+
+def _render_me(
+    request: HttpRequest, mob: Mob, me: Me, *, status: int = 200, **forms_: Any
+) -> HttpResponse:
+    my = selectors.my_day_get(mob=mob, user=me.user, guest=me.guest)
     now = timezone.now()
     window = services.report_window_open(mob, now)
     context = {
         "mob": mob,
         "chapter": mob.chapter,
         "my": my,
+        "me": me,
+        "actions": {name: me.url(name) for name in ("checkin", "about", "report")},
+        "correct_urls": {r.pk: me.url("report", r.pk) for r in my.reports},
         "report_open": window,
         "code_form": forms_.get("code_form") or MobCodeForm(),
         "about_form": forms_.get("about_form")
@@ -86,74 +128,63 @@ def _render_me(request: HttpRequest, mob: Mob, *, status: int = 200, **forms_: A
         "qr": codes.qr_svg(codes.personal_qr_payload(mob, my.rsvp)) if my.rsvp else "",
         "personal_code": codes.personal_code(my.rsvp) if my.rsvp else "",
     }
-    return _private(render(request, "checkin/me.html", context, status=status))
+    response = _private(render(request, "checkin/me.html", context, status=status))
+    if me.guest is not None:
+        # The link is the guest's key: keep it out of other sites' logs and search engines.
+        response["Referrer-Policy"] = "same-origin"
+        response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
-@require_GET
-def me(request: HttpRequest, slug: str) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    mob = access_mob(slug=slug, user=request.user)
-    return _render_me(request, mob)
+def _page(request: HttpRequest, mob: Mob, me: Me) -> HttpResponse:
+    return _render_me(request, mob, me)
 
 
-@require_POST
-def me_checkin(request: HttpRequest, slug: str) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    mob = access_mob(slug=slug, user=request.user)
+def _checkin(request: HttpRequest, mob: Mob, me: Me) -> HttpResponse:
     form = MobCodeForm(request.POST)
     if not form.is_valid():
-        return _render_me(request, mob, status=400, code_form=form)
+        return _render_me(request, mob, me, status=400, code_form=form)
     try:
         result = services.checkin_record(
-            mob=mob,
-            actor=request.user,
-            code=form.cleaned_data["code"],
+            mob=mob, actor=me.user, guest=me.guest, code=form.cleaned_data["code"]
         )
     except DomainError as error:
         _form_error(form, error)
-        return _render_me(request, mob, status=error.status, code_form=form)
+        return _render_me(request, mob, me, status=error.status, code_form=form)
     if result.created:
         messages.success(request, _("You are checked in. Welcome!"))
     else:
         messages.info(request, _("You were already checked in: nothing changed."))
-    return redirect("checkin:me", slug=mob.slug)
+    return redirect(me.url())
 
 
-@require_POST
-def me_about(request: HttpRequest, slug: str) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    mob = access_mob(slug=slug, user=request.user)
+def _about(request: HttpRequest, mob: Mob, me: Me) -> HttpResponse:
     form = AboutForm(request.POST)
-    checkin = CheckIn.objects.filter(mob=mob, user=request.user).first()
+    checkin = selectors.my_day_get(mob=mob, user=me.user, guest=me.guest).checkin
     if checkin is None:
-        return redirect("checkin:me", slug=mob.slug)
+        return redirect(me.url())
     if not form.is_valid():
-        return _render_me(request, mob, status=400, about_form=form)
+        return _render_me(request, mob, me, status=400, about_form=form)
     services.checkin_answer(
         checkin=checkin,
-        actor=request.user,
+        actor=me.user,
+        guest=me.guest,
         first_time=form.cleaned_data["first_time"],
         met_count=form.cleaned_data["met_count"],
     )
     messages.success(request, _("Thank you for telling us."))
-    return redirect("checkin:me", slug=mob.slug)
+    return redirect(me.url())
 
 
-@require_POST
-def me_report(request: HttpRequest, slug: str) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    mob = access_mob(slug=slug, user=request.user)
+def _report(request: HttpRequest, mob: Mob, me: Me) -> HttpResponse:
     form = SpendReportForm(request.POST, request.FILES, currency=mob.currency)
     if not form.is_valid():
-        return _render_me(request, mob, status=400, report_form=form)
+        return _render_me(request, mob, me, status=400, report_form=form)
     try:
         report, created = services.spend_report_submit(
             mob=mob,
-            actor=request.user,
+            actor=me.user,
+            guest=me.guest,
             amount=form.cleaned_data["amount"],
             currency=form.cleaned_data["currency"],
             idempotency_key=form.cleaned_data["idempotency_key"],
@@ -161,7 +192,7 @@ def me_report(request: HttpRequest, slug: str) -> HttpResponse:
         )
     except DomainError as error:
         _form_error(form, error)
-        return _render_me(request, mob, status=error.status, report_form=form)
+        return _render_me(request, mob, me, status=error.status, report_form=form)
     if not created:
         messages.info(request, _("This report was already received: it counts once."))
     elif report.status == SpendReport.Status.HELD:
@@ -171,32 +202,57 @@ def me_report(request: HttpRequest, slug: str) -> HttpResponse:
         )
     else:
         messages.success(request, _("Thank you: your spend is on the tally."))
-    return redirect("checkin:me", slug=mob.slug)
+    return redirect(me.url())
 
 
-@require_POST
-def me_correct(request: HttpRequest, slug: str, report_id: int) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    mob = access_mob(slug=slug, user=request.user)
-    report = selectors.spend_report_of(report_id=report_id, user=request.user)
+def _correct(request: HttpRequest, mob: Mob, me: Me, report_id: int) -> HttpResponse:
+    report = selectors.spend_report_of(report_id=report_id, user=me.user, guest=me.guest)
     form = CorrectForm(request.POST)
     if not form.is_valid():
-        return _render_me(request, mob, status=400, correct_form=form, correct_id=report.pk)
+        return _render_me(request, mob, me, status=400, correct_form=form, correct_id=report.pk)
     try:
         services.spend_report_correct(
             report=report,
-            actor=request.user,
+            actor=me.user,
+            guest=me.guest,
             amount=form.cleaned_data["amount"],
             currency=form.cleaned_data["currency"],
         )
     except DomainError as error:
         _form_error(form, error)
         return _render_me(
-            request, mob, status=error.status, correct_form=form, correct_id=report.pk
+            request, mob, me, status=error.status, correct_form=form, correct_id=report.pk
         )
     messages.success(request, _("Your report is corrected."))
-    return redirect("checkin:me", slug=mob.slug)
+    return redirect(me.url())
+
+
+def _as_member(handler: Callable[..., HttpResponse], *, post: bool) -> Callable[..., HttpResponse]:
+    def view(request: HttpRequest, slug: str, **kwargs: Any) -> HttpResponse:
+        found = _member(request, slug)
+        return found if isinstance(found, HttpResponse) else handler(request, *found, **kwargs)
+
+    return (require_POST if post else require_GET)(view)
+
+
+def _as_guest(handler: Callable[..., HttpResponse], *, post: bool) -> Callable[..., HttpResponse]:
+    def view(request: HttpRequest, slug: str, token: str, **kwargs: Any) -> HttpResponse:
+        found = _guest(request, slug, token)
+        return found if isinstance(found, HttpResponse) else handler(request, *found, **kwargs)
+
+    return (require_POST if post else require_GET)(view)
+
+
+me = _as_member(_page, post=False)
+me_checkin = _as_member(_checkin, post=True)
+me_about = _as_member(_about, post=True)
+me_report = _as_member(_report, post=True)
+me_correct = _as_member(_correct, post=True)
+guest_me = _as_guest(_page, post=False)
+guest_checkin = _as_guest(_checkin, post=True)
+guest_about = _as_guest(_about, post=True)
+guest_report = _as_guest(_report, post=True)
+guest_correct = _as_guest(_correct, post=True)
 
 
 # --- Scanning: organisers, or the shop through its private link --------------------------------

@@ -133,6 +133,11 @@ def notification_deliver(*, notification_id: int) -> bool:
         "unsubscribe_url": recipient.unsubscribe_url,
         **notification.context,
     }
+    if notification.guest_rsvp is not None and "checkin_url" in context:
+        from cashmob.checkin.guests import guest_day_url
+
+        # A guest's check-in page is their private day link, not the members' page.
+        context["checkin_url"] = guest_day_url(notification.guest_rsvp)
     personal = _personal_checkin(
         notification=notification, mob_id=notification.context.get("checkin_mob_id")
     )

@@ -189,10 +189,14 @@ def _confirmation(rsvp: Rsvp) -> None:
             context=context,
         )
     else:
+        from cashmob.checkin.guests import guest_day_url
+
         email_enqueue(
             to=rsvp.guest_email,
             template="rsvps/confirmation",
-            context={**context, "recipient_name": rsvp.guest_name},
+            # A guest has no account: their private day page is how they check in and
+            # report what they spent.
+            context={**context, "recipient_name": rsvp.guest_name, "day_url": guest_day_url(rsvp)},
             language=mob.chapter.language,
         )
 

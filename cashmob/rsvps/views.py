@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cashmob.chapters.models import Chapter
+from cashmob.checkin.guests import guest_day_url
 from cashmob.core.errors import DomainError
 from cashmob.core.views import domain_error_response
 from cashmob.mobs.selectors import access_mob
@@ -110,7 +111,9 @@ def guest_confirm(request: HttpRequest, token: str) -> HttpResponse:
             rsvp = rsvp_confirm_guest(token=token)
         except DomainError as error:
             return domain_error_response(request, error)
-    return render(request, "rsvps/guest_confirm.html", {"rsvp": rsvp, "mob": rsvp.mob})
+    going = rsvp.status in (RsvpStatus.CONFIRMED, RsvpStatus.WAITING)
+    context = {"rsvp": rsvp, "mob": rsvp.mob, "day_url": guest_day_url(rsvp) if going else ""}
+    return render(request, "rsvps/guest_confirm.html", context)
 
 
 @login_required

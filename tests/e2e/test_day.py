@@ -58,6 +58,38 @@ def test_day_live_tally_updates_without_reload(browsing: Browsing, viewport: dic
 
 
 @pytest.mark.e2e
+def test_day_guest_checks_in_and_reports_from_the_emailed_link(
+    browsing: Browsing, viewport: dict
+) -> None:
+    """A guest who said yes without an account checks in and reports from their own link."""
+    tag = f"guest{viewport['width']}"
+    people = world.people(browsing.server, tag, {"org": "organiser"})
+    email = f"{tag}-ada@guest.example"
+    mob = world.published_mob(
+        browsing.server,
+        organiser=people["org"],
+        slug=f"{tag}-live",
+        starts_in_minutes=-5,
+        guests=(("Ada", email),),
+    )
+    link = browsing.server.wait_for_link(email, r"http://\S+/day/\S+/guest/\S+/")
+    page = browsing.page(viewport=viewport)  # no account, no session
+    page.goto(link[link.index("/day/") :])  # written by the set-up script, not the server
+    expect(page.get_by_role("heading", name="Your check-in code")).to_be_visible()
+    check_a11y(page)
+    page.get_by_role("textbox", name="Code shown in the shop").fill(mob["code"])
+    page.get_by_role("button", name="Check in").click()
+    expect(page.get_by_text("You are checked in. Welcome!")).to_be_visible()
+    check_a11y(page)
+    page.get_by_role("textbox", name="What you spent").fill("18.75")
+    page.get_by_role("button", name="Send my report").click()
+    expect(page.get_by_text("Thank you: your spend is on the tally.")).to_be_visible()
+    screenshot(page, f"guest-day-{'phone' if viewport['width'] < 500 else 'desktop'}")
+    page.goto(f"/live/{mob['slug']}/")
+    expect(page.locator('[data-field="reported"]')).to_have_text("$18.75")
+
+
+@pytest.mark.e2e
 def test_day_owner_confirms_till_total_and_both_figures_show(
     browsing: Browsing, viewport: dict
 ) -> None:

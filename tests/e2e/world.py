@@ -104,6 +104,10 @@ request = ConsentRequest.objects.create(
     currency=mob.currency, answer=Consent.ACCEPTED, answered_at=timezone.now())
 for email in spec.get("rsvps", []):
     rsvp_create(mob=mob, user=User.objects.get(email=email), pledge_minor=2000, currency="USD")
+for name, email in spec.get("guests", []):
+    from cashmob.rsvps.services import guest_url, rsvp_confirm_guest, rsvp_create_guest
+    guest = rsvp_create_guest(mob=mob, name=name, email=email, pledge_minor=2000, currency="USD")
+    rsvp_confirm_guest(token=guest_url(guest).rstrip("/").rsplit("/", 1)[-1])
 if spec["starts_in_minutes"] <= 0:
     from cashmob.mobs.services import mob_transition
     starts = timezone.now() + timedelta(minutes=spec["starts_in_minutes"])
@@ -138,12 +142,14 @@ def published_mob(
     starts_in_minutes: int,
     capacity: int | None = None,
     rsvps: tuple[str, ...] = (),
+    guests: tuple[tuple[str, str], ...] = (),
     shop: int = 0,
     reports: tuple[tuple[str, str], ...] = (),
     close: bool = False,
     confirm: str = "",
 ) -> dict[str, str]:
-    """A published mob in Buffalo whose shop already said yes; RSVPs made through services.
+    """A published mob in Buffalo whose shop already said yes; RSVPs made through services
+    (``guests`` are ``(name, email)`` who said yes without an account and confirmed by email).
 
     A start in the past makes it live (RSVPs are made before it is moved); ``reports`` are
     ``(email, amount)`` checked in and reported during the mob; ``close`` runs the closing
@@ -157,6 +163,7 @@ def published_mob(
         "starts_in_minutes": starts_in_minutes,
         "capacity": capacity,
         "rsvps": list(rsvps),
+        "guests": [list(g) for g in guests],
         "shop": shop,
         "reports": [list(r) for r in reports],
         "close": close,

@@ -112,6 +112,9 @@ def test_a_guest_gets_reminders_with_their_own_check_in_code(
         reminders_send_due(now=now)
     [message] = _to("ada@guest.example")
     assert personal_code(guest) in message.body
+    # Their check-in page is their private day link: they have no account to log in with.
+    assert f"/day/{mob.slug}/guest/" in message.body
+    assert f"/day/{mob.slug}/me/" not in message.body
     assert any(name == "check-in-code.png" for name, *_rest in message.attachments)
 
 

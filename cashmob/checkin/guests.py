@@ -1,0 +1,50 @@
+"""A guest's way in on the day: a private link to their own day page, no account needed.
+
+Guests said yes with a name and an email only. Their link (in their confirmation and
+reminder emails) lets them check themselves in with the shop's code and report what
+they spent, exactly as members do on their page.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from cashmob.checkin.exceptions import CheckinPermissionError
+from cashmob.rsvps.models import Rsvp, RsvpStatus
+
+GUEST_DAY_SALT = "cashmob.checkin.guest_day"
+
+
+def guest_day_token(rsvp: Rsvp) -> str:
+    return signing.dumps({"n": rsvp.nonce}, salt=GUEST_DAY_SALT, compress=True)
+
+
+def guest_day_url(rsvp: Rsvp) -> str:
+    """The guest's private day page, for their emails."""
+    return settings.SITE_URL + reverse(
+        "checkin:guest_me", kwargs={"slug": rsvp.mob.slug, "token": guest_day_token(rsvp)}
+    )
+
+
+def guest_day_access(*, slug: str, token: str) -> Rsvp:
+    """The confirmed (or waiting) guest RSVP to the mob ``slug`` that ``token`` names."""
+    try:
+        payload = signing.loads(token, salt=GUEST_DAY_SALT)
+    except signing.BadSignature:
+        payload = None
+    nonce = payload.get("n") if isinstance(payload, dict) else None
+    rsvp = (
+        Rsvp.objects.select_related("mob__chapter", "mob__business")
+        .filter(nonce=nonce or "", user__isnull=True, mob__slug=slug)
+        .first()
+    )
+    if not nonce or rsvp is None:
+        raise CheckinPermissionError(_("This link is not valid."), code="guest_link_invalid")
+    if rsvp.status not in (RsvpStatus.CONFIRMED, RsvpStatus.WAITING):
+        raise CheckinPermissionError(
+            _("This RSVP is not confirmed, or was cancelled."), code="guest_not_going"
+        )
+    return rsvp
