@@ -92,7 +92,7 @@ def business_nominations(*, business: Business) -> list[Nomination]:
     return list(business.nominations.select_related("user").order_by("created_at"))
 
 
-def business_on_cooldown(*, business: Business, now: timezone.datetime | None = None) -> bool:
+def business_on_cooldown(*, business: Business, now: datetime | None = None) -> bool:
     if business.last_mobbed_at is None:
         return False
     now = now or timezone.now()

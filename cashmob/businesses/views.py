@@ -185,7 +185,7 @@ def business_nominate_start(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def business_nominate(request: HttpRequest, chapter_slug: str) -> HttpResponse:
     chapter = access_chapter(slug=chapter_slug)
-    membership = membership_of(chapter=chapter, user=request.user)  # type: ignore[arg-type]
+    membership = membership_of(chapter=chapter, user=request.user)
     verified = EmailAddress.objects.filter(user=request.user, verified=True).exists()
     status = 200
     if request.method == "POST":

@@ -27,6 +27,8 @@ from cashmob.chapters.models import Chapter, ChapterFollow, Membership
 from cashmob.core.search import fts_filter
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from cashmob.accounts.models import User
     from cashmob.mobs.models import Mob
 
@@ -71,13 +73,13 @@ def access_chapter(*, slug: str) -> Chapter:
     return chapter
 
 
-def membership_of(*, chapter: Chapter, user: User | None) -> Membership | None:
+def membership_of(*, chapter: Chapter, user: User | AnonymousUser | None) -> Membership | None:
     if user is None or not user.is_authenticated:
         return None
     return Membership.objects.filter(chapter=chapter, user=user).first()
 
 
-def is_chapter_organiser(*, chapter: Chapter, user: User | None) -> bool:
+def is_chapter_organiser(*, chapter: Chapter, user: User | AnonymousUser | None) -> bool:
     if user is None or not user.is_authenticated:
         return False
     if user.is_staff:

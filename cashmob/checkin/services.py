@@ -230,9 +230,13 @@ def checkin_record(
             at=now,
         )
     elif text:
+        member: User | None
         if guest is not None:
             _require_guest_of(mob, guest)
-        elif actor is None or not actor.is_authenticated:
+            member, rsvp = None, guest
+        elif actor is not None and actor.is_authenticated:
+            member, rsvp = actor, _active_rsvp(mob, actor)
+        else:
             raise CheckinPermissionError(_("Log in to check yourself in."), code="login_required")
         if not codes.is_mob_code(mob, text):
             raise CheckinError(
@@ -241,7 +245,6 @@ def checkin_record(
                 field="code",
             )
         _require_checkin_window(mob, now, opens_before=timedelta(0))
-        member, rsvp = (None, guest) if guest is not None else (actor, _active_rsvp(mob, actor))
         checkin = CheckIn(
             mob=mob,
             user=member,

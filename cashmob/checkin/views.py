@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -54,7 +55,7 @@ def _yes_no(value: bool | None) -> str:
     return "" if value is None else ("yes" if value else "no")
 
 
-def _private(response: HttpResponse) -> HttpResponse:
+def _private[R: HttpResponseBase](response: R) -> R:
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -82,7 +83,7 @@ def _member(request: HttpRequest, slug: str) -> tuple[Mob, Me] | HttpResponse:
         return redirect_to_login(request.get_full_path())
     mob = access_mob(slug=slug, user=request.user)
     base = reverse("checkin:me", kwargs={"slug": mob.slug})
-    return mob, Me(user=request.user, guest=None, base=base)  # type: ignore[arg-type]
+    return mob, Me(user=request.user, guest=None, base=base)
 
 
 def _guest(request: HttpRequest, slug: str, token: str) -> tuple[Mob, Me] | HttpResponse:
@@ -362,7 +363,7 @@ def day(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-def receipt(request: HttpRequest, slug: str, report_id: int) -> HttpResponse:
+def receipt(request: HttpRequest, slug: str, report_id: int) -> HttpResponseBase:
     """A receipt photo, for the mob's organisers only: receipts are never public files."""
     mob = _organiser_mob(request, slug)
     if isinstance(mob, HttpResponse):

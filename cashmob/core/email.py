@@ -27,12 +27,11 @@ def email_render(
     """Return ``(subject, text, html)`` of message ``template`` rendered in ``language``."""
     context = {"site_url": settings.SITE_URL, "LANGUAGE_CODE": language, **context}
     with translation.override(language):
-        subject = render_to_string(f"email/{template}.subject.txt", context)
+        subject_lines = render_to_string(f"email/{template}.subject.txt", context)
         text = render_to_string(f"email/{template}.txt", context)
         html = render_to_string(f"email/{template}.html", context)
     # A header line never spans lines: templates may end with a newline.
-    subject = " ".join(subject.split())
-    return subject, text, html
+    return " ".join(subject_lines.split()), text, html
 
 
 def email_attachments(context: Mapping[str, Any]) -> list[tuple[str, bytes, str]]:
@@ -86,10 +85,10 @@ def email_enqueue(
     pass the recipient's own (``user.language``).
     """
     recipients = [to] if isinstance(to, str) else list(to)
-    kwargs = {
-        "to": recipients,
-        "template": template,
-        "context": dict(context or {}),
-        "language": language or settings.LANGUAGE_CODE,
-    }
-    transaction.on_commit(lambda: send_templated_email.enqueue(**kwargs))
+    payload = dict(context or {})
+    lang = language or settings.LANGUAGE_CODE
+    transaction.on_commit(
+        lambda: send_templated_email.enqueue(
+            to=recipients, template=template, context=payload, language=lang
+        )
+    )

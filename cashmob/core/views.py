@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import connection
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -19,7 +20,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "home_chapter": home_chapter,
         "upcoming": mob_list_upcoming(chapter=home_chapter),
         "results": mob_list_recent_results(),
-        "chapters": list(chapter_list_active().order_by("-mob_count", "name")[:8]),
+        "chapters": list(chapter_list_active().order_by(F("mob_count").desc(), "name")[:8]),
     }
     return render(request, "core/home.html", context)
 

@@ -362,7 +362,7 @@ def consent_answer(
         elif is_reschedule:
             data = {"slot": data["slot"], "reschedule": True}
             mob_changes = {"starts_at": starts_at, "ends_at": ends_at, "consent_at": now}
-            if mob.reveal_at is not None and mob.reveal_at > now:
+            if mob.reveal_at is not None and mob.starts_at and mob.reveal_at > now:
                 # A secret shop stays secret for as long before the new time.
                 mob_changes["reveal_at"] = mob.reveal_at + (starts_at - mob.starts_at)
             # The new yes replaces the old one: the shop's earlier link (and its day page)

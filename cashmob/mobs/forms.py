@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import zoneinfo
 from datetime import UTC, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils import formats
@@ -17,6 +17,8 @@ from cashmob.mobs.models import Consent, Mob, MobStatus
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+
+    from django_stubs_ext import StrOrPromise
 
     from cashmob.businesses.models import Business
     from cashmob.chapters.models import Chapter
@@ -86,7 +88,7 @@ class LocalDateTimeField(forms.DateTimeField):
             return value.astimezone(_zone(self.zone)).replace(tzinfo=None, second=0)
         return value
 
-    def to_python(self, value: Any) -> datetime | None:  # type: ignore[override]
+    def to_python(self, value: Any) -> datetime | None:
         if value in self.empty_values:
             return None
         if isinstance(value, datetime):
@@ -180,7 +182,8 @@ class VoteOpenForm(ZonedForm):
 
     def __init__(self, *args: Any, eligible: Iterable[Business], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["businesses"].choices = [(str(b.pk), b.name) for b in eligible]
+        choice = cast(forms.ChoiceField, self.fields["businesses"])
+        choice.choices = [(str(b.pk), b.name) for b in eligible]
 
     def business_ids(self) -> list[int]:
         return [int(pk) for pk in self.cleaned_data.get("businesses") or []]
@@ -192,7 +195,11 @@ class ChooseShopForm(forms.Form):
     def __init__(self, *args: Any, eligible: Iterable[Business], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.shops = {str(b.pk): b for b in eligible}
-        self.fields["business"].choices = [("", "—"), *((k, b.name) for k, b in self.shops.items())]
+        choice = cast(forms.ChoiceField, self.fields["business"])
+        choice.choices = [
+            ("", "—"),
+            *((k, b.name) for k, b in self.shops.items()),
+        ]
 
     def shop(self) -> Business:
         return self.shops[self.cleaned_data["business"]]
@@ -229,7 +236,8 @@ class SlotRowsForm(ZonedForm):
             self.initial[f"slot_{i}_end"] = end.astimezone(zone).time().replace(second=0)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         slots: list[tuple[datetime, datetime]] = []
         for i in range(self.rows):
             start = cleaned.get(f"slot_{i}_start")
@@ -291,12 +299,14 @@ class ConsentSendForm(SlotRowsForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.poll_slots = {key: (start, end) for key, _label, start, end in poll_slots}
-        self.fields["picked"].choices = [(key, label) for key, label, _s, _e in poll_slots]
+        choice = cast(forms.ChoiceField, self.fields["picked"])
+        choice.choices = [(key, label) for key, label, _s, _e in poll_slots]
         if not poll_slots:
             del self.fields["picked"]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         picked = [self.poll_slots[k] for k in cleaned.get("picked") or []]
         cleaned["slots"] = sorted(set(picked + cleaned.get("slots", [])))
         if not cleaned["slots"] and not self.errors:
@@ -403,7 +413,8 @@ class AfterPartyForm(ZonedForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.venues = {str(b.pk): b for b, _km in venues}
-        self.fields["business"].choices = [
+        choice = cast(forms.ChoiceField, self.fields["business"])
+        choice.choices = [
             ("", "—"),
             *(
                 (
@@ -418,7 +429,8 @@ class AfterPartyForm(ZonedForm):
         ]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end_time = cleaned.get("starts_at"), cleaned.get("ends_at")
         if start is not None and end_time is not None:
             local = start.astimezone(_zone(self.zone))
@@ -435,7 +447,9 @@ class AfterPartyForm(ZonedForm):
 # --- The shop's answer ------------------------------------------------------------------------
 
 
-def _optional_int(label: str, *, min_value: int, max_value: int, help_text: str = "") -> Any:
+def _optional_int(
+    label: StrOrPromise, *, min_value: int, max_value: int, help_text: StrOrPromise = ""
+) -> Any:
     return forms.IntegerField(
         label=label,
         required=False,
@@ -510,7 +524,8 @@ class ConsentAnswerForm(forms.Form):
 
     def __init__(self, *args: Any, slot_labels: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["slot"].choices = list(enumerate(slot_labels))  # type: ignore[attr-defined]
+        choice = cast(forms.ChoiceField, self.fields["slot"])
+        choice.choices = list(enumerate(slot_labels))
         # A time is needed to accept, times to propose, and only then (the three answers
         # share this form; each section shows the fields of its own answer).
         answer = self.data.get("answer") if self.is_bound else None
@@ -518,7 +533,8 @@ class ConsentAnswerForm(forms.Form):
         self.fields["proposed_times"].required = answer in (None, Consent.PROPOSED)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("arrival_waves") is None:
             cleaned["arrival_waves"] = 1
         return cleaned

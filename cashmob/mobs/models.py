@@ -221,7 +221,7 @@ class Mob(TimeStampedModel):
             and self.published_at is not None
         )
 
-    def is_secret_at(self, moment) -> bool:  # type: ignore[no-untyped-def]
+    def is_secret_at(self, moment) -> bool:
         return self.reveal_at is not None and moment < self.reveal_at
 
 

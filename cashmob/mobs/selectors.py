@@ -17,6 +17,8 @@ from cashmob.core.models import AuditEntry
 from cashmob.mobs.models import ConsentRequest, Mob, MobStatus
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from cashmob.accounts.models import User
     from cashmob.chapters.models import Chapter
 
@@ -62,7 +64,7 @@ def mob_list_recent_results(*, limit: int = 6) -> list[Mob]:
     )
 
 
-def access_mob(*, slug: str, user: User | None) -> Mob:
+def access_mob(*, slug: str, user: User | AnonymousUser | None) -> Mob:
     """The mob page's mob: public mobs for everyone, others for the chapter's organisers."""
     mob = Mob.objects.select_related("chapter", "business").filter(slug=slug).first()
     if mob is None:
@@ -91,7 +93,7 @@ class Dashboard:
     venues: list[tuple[Business, float | None]]
     requests: list[ConsentRequest]
     history: list[AuditEntry]
-    messages: list[dict[str, Any]]
+    messages: list[Any]  # rows of values(): event_key, template, recipients, delivered
     member_count: int
 
     @property

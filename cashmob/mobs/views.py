@@ -72,13 +72,13 @@ def _form_error(form: forms.Form, error: DomainError | ValidationError) -> None:
         else:
             form.add_error(None, error)
         return
-    target = "pledge" if error.field == "pledge_minor" else error.field
-    form.add_error(target if target in form.fields else None, str(error.message))
+    name = "pledge" if error.field == "pledge_minor" else error.field
+    form.add_error(name if name in form.fields else None, str(error.message))
 
 
 @require_GET
 def mob_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    mob = access_mob(slug=slug, user=request.user)  # type: ignore[arg-type]
+    mob = access_mob(slug=slug, user=request.user)
     now = timezone.now()
     return render(
         request,
@@ -88,7 +88,7 @@ def mob_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "chapter": mob.chapter,
             "secret": mob.is_secret_at(now),
             "now": now,
-            "is_organiser": is_chapter_organiser(chapter=mob.chapter, user=request.user),  # type: ignore[arg-type]
+            "is_organiser": is_chapter_organiser(chapter=mob.chapter, user=request.user),
         },
     )
 
@@ -101,7 +101,7 @@ def mob_plan(request: HttpRequest, chapter_slug: str) -> HttpResponse:
     chapter = access_chapter(slug=chapter_slug)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not is_chapter_organiser(chapter=chapter, user=request.user):  # type: ignore[arg-type]
+    if not is_chapter_organiser(chapter=chapter, user=request.user):
         raise PermissionDenied
     form = MobPlanForm(request.POST if request.method == "POST" else None, chapter=chapter)
     status = 200
@@ -110,7 +110,7 @@ def mob_plan(request: HttpRequest, chapter_slug: str) -> HttpResponse:
             try:
                 mob = services.mob_plan(
                     chapter=chapter,
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     title=form.cleaned_data["title"],
                     pledge_minor=form.cleaned_data["pledge"],
                     meeting_point=form.cleaned_data["meeting_point"].strip(),
@@ -372,7 +372,7 @@ def _render_dashboard(
 def _organiser_mob(request: HttpRequest, slug: str) -> Mob | HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    return access_mob_for_organisers(slug=slug, user=request.user)  # type: ignore[arg-type]
+    return access_mob_for_organisers(slug=slug, user=request.user)
 
 
 @require_GET

@@ -251,7 +251,8 @@ def unsubscribe_apply(*, token: str) -> tuple[User, str]:
         ) from None
     kind = payload.get("k") if isinstance(payload, dict) else None
     field = PREFERENCE_FIELD.get(kind or "")
-    user = User.objects.filter(pk=payload.get("u") if isinstance(payload, dict) else None).first()
+    pk = payload.get("u") if isinstance(payload, dict) else None
+    user = User.objects.filter(pk=pk).first() if isinstance(pk, int) else None
     if field is None or user is None:
         raise UnsubscribeError(_("This unsubscribe link is not valid."), code="unsubscribe_invalid")
     User.objects.filter(pk=user.pk).update(**{field: False})

@@ -34,7 +34,7 @@ from cashmob.rsvps.services import (
 )
 
 
-def _form_error_page(request: HttpRequest, mob, form, error: DomainError | None = None):  # type: ignore[no-untyped-def]
+def _form_error_page(request: HttpRequest, mob, form, error: DomainError | None = None):
     if error is not None:
         form.add_error(error.field if error.field in form.fields else None, error.message)
     status = error.status if error is not None else 400
@@ -56,7 +56,7 @@ def rsvp_submit(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         rsvp = rsvp_create(
             mob=mob,
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
             pledge_minor=form.cleaned_data["pledge"],
             currency=form.cleaned_data["currency"],
         )
@@ -90,7 +90,9 @@ def rsvp_guest(request: HttpRequest, slug: str) -> HttpResponse:
                     currency=form.cleaned_data["currency"],
                 )
             except DomainError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                form.add_error(
+                    error.field if error.field in form.fields else None, str(error.message)
+                )
                 status = error.status
             else:
                 return render(request, "rsvps/guest_sent.html", {"mob": mob})

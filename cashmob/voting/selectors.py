@@ -16,6 +16,8 @@ from cashmob.businesses.models import Business
 from cashmob.voting.models import Ballot, DatePoll, ShopVote, Slot, SlotAnswer
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from cashmob.chapters.models import Chapter
     from cashmob.mobs.models import Mob
 
@@ -39,7 +41,7 @@ def mob_members(*, mob: Mob) -> QuerySet[User]:
     return User.objects.filter(memberships__chapter_id=mob.chapter_id, is_active=True)
 
 
-def access_vote(*, pk: int, user: User | None = None) -> ShopVote:
+def access_vote(*, pk: int, user: User | AnonymousUser | None = None) -> ShopVote:
     """A vote page's vote. While its mob's shop is a secret, only the chapter's members
     may see it: the ballot and the winner would give the shop away."""
     vote = ShopVote.objects.select_related("mob__chapter", "winner").filter(pk=pk).first()
@@ -49,7 +51,7 @@ def access_vote(*, pk: int, user: User | None = None) -> ShopVote:
     return vote
 
 
-def _hide_if_secret(mob: Mob, user: User | None) -> None:
+def _hide_if_secret(mob: Mob, user: User | AnonymousUser | None) -> None:
     from cashmob.chapters.selectors import membership_of
 
     if mob.reveal_at is None or not mob.is_secret_at(timezone.now()):
@@ -63,7 +65,7 @@ def _hide_if_secret(mob: Mob, user: User | None) -> None:
     raise Http404
 
 
-def vote_candidates(*, vote: ShopVote) -> list:  # type: ignore[type-arg]
+def vote_candidates(*, vote: ShopVote) -> list:
     """Candidates with their shops; counts only once the vote is closed."""
     qs = vote.candidates.select_related("business")
     if vote.status == "closed":
@@ -100,12 +102,12 @@ def date_poll_ranking(*, poll: DatePoll) -> list[SlotScore]:
         n_maybe=Count("answers", filter=Q(answers__answer=answer.MAYBE)),
         n_no=Count("answers", filter=Q(answers__answer=answer.NO)),
     )
-    scores = [SlotScore(s, s.n_yes, s.n_maybe, s.n_no) for s in slots]  # type: ignore[attr-defined]
+    scores = [SlotScore(s, s.n_yes, s.n_maybe, s.n_no) for s in slots]
     scores.sort(key=lambda s: (-s.yes, -s.maybe, s.slot.starts_at))
     return scores
 
 
-def access_poll(*, pk: int, user: User | None = None) -> DatePoll:
+def access_poll(*, pk: int, user: User | AnonymousUser | None = None) -> DatePoll:
     poll = DatePoll.objects.select_related("mob__chapter", "chosen").filter(pk=pk).first()
     if poll is None:
         raise Http404

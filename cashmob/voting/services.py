@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Min
@@ -201,13 +201,13 @@ def _rank_candidates(vote: ShopVote) -> list[Candidate]:
     far_future = timezone.now() + timedelta(days=36500)
     candidates.sort(
         key=lambda c: (
-            -c.n,  # type: ignore[attr-defined]
+            -c.n,
             c.business.mob_count,
-            c.first_nominated or far_future,  # type: ignore[attr-defined]
+            c.first_nominated or far_future,
             c.pk,
         )
     )
-    return candidates
+    return cast("list[Candidate]", candidates)  # with their annotations n, first_nominated
 
 
 @transaction.atomic

@@ -61,8 +61,8 @@ def _next_or(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
 
 def _roles(chapter: Chapter, request: HttpRequest) -> dict[str, bool]:
     return {
-        "is_member": membership_of(chapter=chapter, user=request.user) is not None,  # type: ignore[arg-type]
-        "is_organiser": is_chapter_organiser(chapter=chapter, user=request.user),  # type: ignore[arg-type]
+        "is_member": membership_of(chapter=chapter, user=request.user) is not None,
+        "is_organiser": is_chapter_organiser(chapter=chapter, user=request.user),
     }
 
 
@@ -127,10 +127,10 @@ def _vote_action(request: HttpRequest, pk: int, *, cancel: bool) -> HttpResponse
         return redirect_to_login(vote.mob.get_absolute_url())
     try:
         if cancel:
-            shop_vote_cancel(vote=vote, actor=request.user)  # type: ignore[arg-type]
+            shop_vote_cancel(vote=vote, actor=request.user)
             messages.success(request, _("The vote is cancelled."))
         else:
-            vote = shop_vote_close(vote=vote, actor=request.user)  # type: ignore[arg-type]
+            vote = shop_vote_close(vote=vote, actor=request.user)
             if vote.winner is not None:
                 messages.success(
                     request,
@@ -238,7 +238,7 @@ def poll_close(request: HttpRequest, pk: int) -> HttpResponse:
     poll = access_poll(pk=pk, user=request.user)
     if not request.user.is_authenticated:
         return redirect_to_login(poll.mob.get_absolute_url())
-    if not is_chapter_organiser(chapter=poll.mob.chapter, user=request.user):  # type: ignore[arg-type]
+    if not is_chapter_organiser(chapter=poll.mob.chapter, user=request.user):
         return domain_error_response(
             request,
             VotingPermissionError(
@@ -254,7 +254,7 @@ def poll_close(request: HttpRequest, pk: int) -> HttpResponse:
     slot_id = form.cleaned_data["slot"]
     slot = next((s.slot for s in ranking if s.slot.pk == slot_id), None)
     try:
-        poll = date_poll_close(poll=poll, actor=request.user, slot=slot)  # type: ignore[arg-type]
+        poll = date_poll_close(poll=poll, actor=request.user, slot=slot)
     except DomainError as error:
         return domain_error_response(request, error)
     if poll.chosen is not None:

@@ -97,6 +97,6 @@ def iso_local(value: str, zone: str, fmt: str = "DATETIME_FORMAT") -> str:
 
 
 @register.filter
-def get_item(mapping: dict, key: object) -> object:  # type: ignore[type-arg]
+def get_item(mapping: dict, key: object) -> object:
     """``{{ positions|get_item:rsvp.pk }}``: look a key up in a dict from the view."""
     return mapping.get(key) if mapping else None
