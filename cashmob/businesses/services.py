@@ -15,7 +15,6 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +31,7 @@ from cashmob.chapters.models import Chapter, Membership
 from cashmob.chapters.selectors import is_chapter_organiser
 from cashmob.core.audit import audit_record
 from cashmob.core.email import email_enqueue
+from cashmob.core.links import absolute_url
 from cashmob.core.slugs import unique_slug
 
 if TYPE_CHECKING:
@@ -334,7 +334,7 @@ def business_exclude(*, business: Business, actor: User, reason: str = "") -> Bu
 
 def claim_url(invitation: ClaimInvitation) -> str:
     token = signing.dumps({"n": invitation.nonce}, salt=CLAIM_SALT, compress=True)
-    return settings.SITE_URL + reverse("businesses:claim", kwargs={"token": token})
+    return absolute_url("businesses:claim", token=token)
 
 
 @transaction.atomic

@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.validators import slug_re
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -28,6 +27,7 @@ from cashmob.businesses.forms import (
 from cashmob.chapters.models import Chapter
 from cashmob.chapters.selectors import access_chapter, membership_of
 from cashmob.core.errors import DomainError
+from cashmob.core.forms import form_add_error
 from cashmob.core.views import domain_error_response
 
 if TYPE_CHECKING:
@@ -47,12 +47,6 @@ def map_settings() -> dict[str, Any]:
         "center": list(config.get("DEFAULT_CENTER", (48.8566, 2.3522))),
         "zoom": config.get("DEFAULT_ZOOM", 5),
     }
-
-
-def _form_error(form: Form, error: DomainError) -> None:
-    """Show a service's refusal on the form: on its field when it names one of the form's."""
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, str(error.message))
 
 
 # --- Search and map ---------------------------------------------------------------------------
@@ -201,7 +195,7 @@ def business_nominate(request: HttpRequest, chapter_slug: str) -> HttpResponse:
                     interest_note=form.cleaned_data["interest_note"],
                 )
             except DomainError as error:
-                _form_error(form, error)
+                form_add_error(form, error)
                 status = error.status
             else:
                 if result.merged:
@@ -330,7 +324,7 @@ def business_edit(request: HttpRequest, slug: str) -> HttpResponse:
                     data=form.business_data(),
                 )
             except DomainError as error:
-                _form_error(form, error)
+                form_add_error(form, error)
                 status = error.status
             else:
                 messages.success(request, _("The shop's profile is saved."))

@@ -47,6 +47,7 @@ from cashmob.chapters.selectors import (
     user_has_verified_email,
 )
 from cashmob.core.errors import DomainError
+from cashmob.core.forms import form_add_error
 from cashmob.core.views import domain_error_response
 
 if TYPE_CHECKING:
@@ -73,16 +74,7 @@ def _person(request: HttpRequest) -> User:
 
 
 def _form_error(form: forms.Form, error: DomainError | ValidationError) -> None:
-    """Show a refusal from a service on the form, on its field when the form has it."""
-    if isinstance(error, ValidationError):
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                target = "default_pledge" if field == "default_pledge_minor" else field
-                form.add_error(target if target in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-        return
-    form.add_error(error.field if error.field in form.fields else None, str(error.message))
+    form_add_error(form, error, fields={"default_pledge_minor": "default_pledge"})
 
 
 def _nominate_url(chapter: Chapter) -> str | None:

@@ -7,12 +7,11 @@ they spent, exactly as members do on their page.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core import signing
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cashmob.checkin.exceptions import CheckinPermissionError
+from cashmob.core.links import absolute_url
 from cashmob.rsvps.models import Rsvp, RsvpStatus
 
 GUEST_DAY_SALT = "cashmob.checkin.guest_day"
@@ -24,9 +23,7 @@ def guest_day_token(rsvp: Rsvp) -> str:
 
 def guest_day_url(rsvp: Rsvp) -> str:
     """The guest's private day page, for their emails."""
-    return settings.SITE_URL + reverse(
-        "checkin:guest_me", kwargs={"slug": rsvp.mob.slug, "token": guest_day_token(rsvp)}
-    )
+    return absolute_url("checkin:guest_me", slug=rsvp.mob.slug, token=guest_day_token(rsvp))
 
 
 def guest_day_access(*, slug: str, token: str) -> Rsvp:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core import signing
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cashmob.checkin.services import CONFIRM_DEADLINE
+from cashmob.core.links import absolute_url
 from cashmob.mobs.consent import CONSENT_SALT, consent_check
 from cashmob.mobs.exceptions import ConsentLinkError
 from cashmob.mobs.models import Consent, ConsentRequest, MobStatus
@@ -17,7 +16,7 @@ from cashmob.mobs.models import Consent, ConsentRequest, MobStatus
 def owner_url(request: ConsentRequest) -> str:
     """The shop's private day page: the same key as its consent link, another page."""
     token = signing.dumps({"n": request.nonce}, salt=CONSENT_SALT, compress=True)
-    return settings.SITE_URL + reverse("checkin:owner", kwargs={"token": token})
+    return absolute_url("checkin:owner", token=token)
 
 
 DAY_STATUSES = (MobStatus.PUBLISHED, MobStatus.LIVE, MobStatus.CLOSED, MobStatus.REPORTED)

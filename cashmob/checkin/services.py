@@ -30,6 +30,7 @@ from cashmob.checkin.exceptions import (
 from cashmob.checkin.models import CheckIn, OwnerConfirmation, SpendReport
 from cashmob.checkin.receipts import receipt_clean
 from cashmob.core.audit import audit_record
+from cashmob.core.links import absolute_url
 from cashmob.core.money import MoneyError, parse_amount
 from cashmob.mobs.exceptions import TransitionError
 from cashmob.mobs.models import ConsentRequest, Mob, MobStatus
@@ -353,8 +354,6 @@ def _parse_key(key: str | uuid.UUID) -> uuid.UUID:
 
 
 def _held_notify(report: SpendReport) -> None:
-    from django.conf import settings
-    from django.urls import reverse
 
     from cashmob.mobs.consent import _organisers
     from cashmob.notifications.models import Kind
@@ -370,7 +369,7 @@ def _held_notify(report: SpendReport) -> None:
             "mob_title": mob.title,
             "amount_minor": report.amount_minor,
             "currency": report.currency,
-            "day_url": settings.SITE_URL + reverse("checkin:day", kwargs={"slug": mob.slug}),
+            "day_url": absolute_url("checkin:day", slug=mob.slug),
         },
     )
 

@@ -33,6 +33,7 @@ from cashmob.checkin.guests import guest_day_access
 from cashmob.checkin.models import SpendReport
 from cashmob.checkin.owner import owner_access
 from cashmob.core.errors import DomainError
+from cashmob.core.forms import form_add_error
 from cashmob.core.templatetags.cashmob import local_time
 from cashmob.core.views import domain_error_response
 from cashmob.live import config as live_config
@@ -45,10 +46,6 @@ if TYPE_CHECKING:
     from cashmob.accounts.models import User
     from cashmob.mobs.models import ConsentRequest, Mob
     from cashmob.rsvps.models import Rsvp
-
-
-def _form_error(form: forms.Form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, str(error.message))
 
 
 def _yes_no(value: bool | None) -> str:
@@ -150,7 +147,7 @@ def _checkin(request: HttpRequest, mob: Mob, me: Me) -> HttpResponse:
             mob=mob, actor=me.user, guest=me.guest, code=form.cleaned_data["code"]
         )
     except DomainError as error:
-        _form_error(form, error)
+        form_add_error(form, error)
         return _render_me(request, mob, me, status=error.status, code_form=form)
     if result.created:
         messages.success(request, _("You are checked in. Welcome!"))
@@ -192,7 +189,7 @@ def _report(request: HttpRequest, mob: Mob, me: Me) -> HttpResponse:
             receipt=form.cleaned_data.get("receipt"),
         )
     except DomainError as error:
-        _form_error(form, error)
+        form_add_error(form, error)
         return _render_me(request, mob, me, status=error.status, report_form=form)
     if not created:
         messages.info(request, _("This report was already received: it counts once."))
@@ -220,7 +217,7 @@ def _correct(request: HttpRequest, mob: Mob, me: Me, report_id: int) -> HttpResp
             currency=form.cleaned_data["currency"],
         )
     except DomainError as error:
-        _form_error(form, error)
+        form_add_error(form, error)
         return _render_me(
             request, mob, me, status=error.status, correct_form=form, correct_id=report.pk
         )
@@ -288,7 +285,7 @@ def _scan(
                     by_shop=by_shop,
                 )
             except DomainError as error:
-                _form_error(form, error)
+                form_add_error(form, error)
                 status = error.status
             else:
                 name = result.checkin.display_name
@@ -483,7 +480,7 @@ def owner(request: HttpRequest, token: str) -> HttpResponse:
                     transaction_count=form.cleaned_data["transaction_count"],
                 )
             except DomainError as error:
-                _form_error(form, error)
+                form_add_error(form, error)
                 status = error.status
             else:
                 messages.success(request, _("Thank you: your till total is recorded."))

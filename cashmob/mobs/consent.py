@@ -14,17 +14,16 @@ import secrets
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cashmob.chapters.selectors import is_chapter_organiser
 from cashmob.core.audit import audit_record
 from cashmob.core.email import email_enqueue
+from cashmob.core.links import absolute_url
 from cashmob.mobs.exceptions import ConsentLinkError, MobError, MobPermissionError, TransitionError
 from cashmob.mobs.models import Consent, ConsentAnswer, ConsentRequest, Mob, MobStatus
 from cashmob.mobs.services import MobBefore, mob_change_record, mob_reveal_schedule
@@ -43,7 +42,7 @@ MAX_WAVES = 12
 
 def consent_url(request: ConsentRequest) -> str:
     token = signing.dumps({"n": request.nonce}, salt=CONSENT_SALT, compress=True)
-    return settings.SITE_URL + reverse("mobs:consent", kwargs={"token": token})
+    return absolute_url("mobs:consent", token=token)
 
 
 def expected_headcount(*, mob: Mob) -> int:
@@ -460,8 +459,7 @@ def consent_answer(
             "time_zone": mob.chapter.time_zone,
             "proposed_times": proposed_times,
             "decline_reason": decline_reason,
-            "dashboard_url": settings.SITE_URL
-            + reverse("mobs:dashboard", kwargs={"slug": mob.slug}),
+            "dashboard_url": absolute_url("mobs:dashboard", slug=mob.slug),
         },
     )
     return request

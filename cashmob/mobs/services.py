@@ -6,10 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +15,7 @@ from cashmob.businesses.models import Business
 from cashmob.chapters.selectors import is_chapter_organiser
 from cashmob.core.audit import audit_record
 from cashmob.core.email import email_enqueue
+from cashmob.core.links import absolute_url
 from cashmob.core.models import AuditEntry
 from cashmob.core.slugs import unique_slug
 from cashmob.mobs.exceptions import (
@@ -102,7 +101,7 @@ PLAN_FIELDS = ("title", "description", "meeting_point", "pledge_minor")
 
 def mob_url(mob: Mob) -> str:
     """The mob page's absolute address, for emails and calendars."""
-    return settings.SITE_URL + reverse("mobs:detail", kwargs={"slug": mob.slug})
+    return absolute_url("mobs:detail", slug=mob.slug)
 
 
 def _require_organiser(mob: Mob, actor: User) -> None:
@@ -282,7 +281,7 @@ def _mob_context(mob: Mob) -> dict[str, Any]:
     return {
         "mob_title": mob.title,
         "mob_url": mob_url(mob),
-        "checkin_url": settings.SITE_URL + reverse("checkin:me", kwargs={"slug": mob.slug}),
+        "checkin_url": absolute_url("checkin:me", slug=mob.slug),
         "chapter_name": mob.chapter.name,
         "starts_at": mob.starts_at.isoformat() if mob.starts_at else "",
         "ends_at": mob.ends_at.isoformat() if mob.ends_at else "",

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cashmob.chapters.selectors import access_chapter, is_chapter_organiser
 from cashmob.checkin.owner import owner_url
 from cashmob.core.errors import DomainError
+from cashmob.core.forms import form_add_error
 from cashmob.core.templatetags.cashmob import iso_local
 from cashmob.core.views import domain_error_response
 from cashmob.mobs import consent as consent_services
@@ -63,17 +64,7 @@ DEFAULT_POLL_DAYS = 3
 
 
 def _form_error(form: forms.Form, error: DomainError | ValidationError) -> None:
-    """Show a refusal from a service on the form, on its field when the form has it."""
-    if isinstance(error, ValidationError):
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                target = "pledge" if field == "pledge_minor" else field
-                form.add_error(target if target in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-        return
-    name = "pledge" if error.field == "pledge_minor" else error.field
-    form.add_error(name if name in form.fields else None, str(error.message))
+    form_add_error(form, error, fields={"pledge_minor": "pledge"})
 
 
 @require_GET
@@ -422,38 +413,37 @@ def _act_poll_open(request: HttpRequest, mob: Mob, board: Dashboard) -> str | fo
     return _("The date poll is open and the chapter's members have been told.")
 
 
+def _ask_shop(
+    request: HttpRequest, mob: Mob, form: ConsentSendForm, *, kind: str, done: str
+) -> str | forms.Form:
+    """Send the times of ``form`` to the shop; ``done`` says so, with %(email)s."""
+    if not form.is_valid():
+        return form
+    request_ = consent_services.consent_request_send(
+        mob=mob,
+        actor=request.user,  # type: ignore[arg-type]
+        slots=form.cleaned_data["slots"],
+        message=form.cleaned_data["message"].strip(),
+        kind=kind,
+    )
+    return done % {"email": request_.sent_to}
+
+
 def _act_consent_send(request: HttpRequest, mob: Mob, board: Dashboard) -> str | forms.Form:
     form = ConsentSendForm(
         request.POST, zone=mob.chapter.time_zone, poll_slots=_poll_slot_choices(board)
     )
-    if not form.is_valid():
-        return form
-    request_ = consent_services.consent_request_send(
-        mob=mob,
-        actor=request.user,  # type: ignore[arg-type]
-        slots=form.cleaned_data["slots"],
-        message=form.cleaned_data["message"].strip(),
-    )
-    return _("The request is on its way to %(email)s. You will be told when the shop answers.") % {
-        "email": request_.sent_to
-    }
+    done = _("The request is on its way to %(email)s. You will be told when the shop answers.")
+    return _ask_shop(request, mob, form, kind=ConsentRequest.Kind.MOB, done=done)
 
 
 def _act_reschedule(request: HttpRequest, mob: Mob, board: Dashboard) -> str | forms.Form:
     form = RescheduleForm(request.POST, zone=mob.chapter.time_zone)
-    if not form.is_valid():
-        return form
-    request_ = consent_services.consent_request_send(
-        mob=mob,
-        actor=request.user,  # type: ignore[arg-type]
-        slots=form.cleaned_data["slots"],
-        message=form.cleaned_data["message"].strip(),
-        kind=ConsentRequest.Kind.RESCHEDULE,
-    )
-    return _(
+    done = _(
         "The new times are on their way to %(email)s. The mob keeps its time until the "
         "shop accepts one."
-    ) % {"email": request_.sent_to}
+    )
+    return _ask_shop(request, mob, form, kind=ConsentRequest.Kind.RESCHEDULE, done=done)
 
 
 def _act_publish(request: HttpRequest, mob: Mob, board: Dashboard) -> str | forms.Form:

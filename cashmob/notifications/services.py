@@ -17,11 +17,11 @@ from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cashmob.core.email import email_attachments, email_render
+from cashmob.core.links import absolute_url
 from cashmob.notifications.models import PREFERENCE_FIELD, Kind, Notification
 
 if TYPE_CHECKING:
@@ -235,7 +235,7 @@ def unsubscribe_url(*, user: User, kind: str) -> str:
     if kind not in PREFERENCE_FIELD:
         return ""
     token = signing.dumps({"u": user.pk, "k": kind}, salt=UNSUBSCRIBE_SALT, compress=True)
-    return settings.SITE_URL + reverse("notifications:unsubscribe", kwargs={"token": token})
+    return absolute_url("notifications:unsubscribe", token=token)
 
 
 def unsubscribe_apply(*, token: str) -> tuple[User, str]:
@@ -266,7 +266,7 @@ GUEST_UNSUBSCRIBE_SALT = "cashmob.notifications.guest_unsubscribe"
 def guest_unsubscribe_url(*, rsvp: Rsvp) -> str:
     """A signed address that stops every email about this mob to a guest (no account)."""
     token = signing.dumps({"g": rsvp.nonce}, salt=GUEST_UNSUBSCRIBE_SALT, compress=True)
-    return settings.SITE_URL + reverse("notifications:guest_unsubscribe", kwargs={"token": token})
+    return absolute_url("notifications:guest_unsubscribe", token=token)
 
 
 def guest_unsubscribe_apply(*, token: str) -> Rsvp:

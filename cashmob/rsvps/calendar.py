@@ -7,11 +7,11 @@ from datetime import datetime
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
 from cashmob.mobs.models import Mob, MobStatus
+from cashmob.mobs.services import mob_url
 
 PRODID = "-//Cashmob//cashmob//EN"
 
@@ -27,7 +27,7 @@ def _description(mob: Mob, *, now: datetime) -> str:
     lines.append(f"{mob.pledge.format(mob.chapter.language)} · {mob.meeting_point}")
     if mob.notes_for_mobbers:
         lines.append(mob.notes_for_mobbers)
-    lines.append(settings.SITE_URL + mob.get_absolute_url())
+    lines.append(mob_url(mob))
     return "\n".join(lines)
 
 
@@ -45,7 +45,7 @@ def mob_event(mob: Mob, *, now: datetime | None = None) -> Event:
     event.add("dtstamp", now)
     event.add("location", _location(mob, now=now))
     event.add("description", _description(mob, now=now))
-    event.add("url", settings.SITE_URL + mob.get_absolute_url())
+    event.add("url", mob_url(mob))
     event.add("status", "CANCELLED" if mob.status == MobStatus.CANCELLED else "CONFIRMED")
     event.add("sequence", int(mob.updated_at.timestamp()) if mob.updated_at else 0)
     return event

@@ -11,16 +11,15 @@ import secrets
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cashmob.core.audit import audit_record
 from cashmob.core.email import email_enqueue
+from cashmob.core.links import absolute_url
 from cashmob.mobs.models import Mob, MobStatus
 from cashmob.mobs.services import mob_url
 from cashmob.notifications.models import Kind
@@ -235,7 +234,7 @@ def rsvp_create(*, mob: Mob, user: User, pledge_minor: int, currency: str) -> Rs
 
 def guest_url(rsvp: Rsvp) -> str:
     token = signing.dumps({"n": rsvp.nonce}, salt=GUEST_SALT, compress=True)
-    return settings.SITE_URL + reverse("rsvps:guest_confirm", kwargs={"token": token})
+    return absolute_url("rsvps:guest_confirm", token=token)
 
 
 @transaction.atomic
@@ -525,8 +524,7 @@ def tipping_points_check_due(*, now: datetime | None = None) -> int:
                 "mob_title": mob.title,
                 "count": mob.rsvp_count,
                 "tipping_point": mob.tipping_point,
-                "dashboard_url": settings.SITE_URL
-                + reverse("mobs:dashboard", kwargs={"slug": mob.slug}),
+                "dashboard_url": absolute_url("mobs:dashboard", slug=mob.slug),
             },
         )
         count += 1

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cashmob.chapters.models import Chapter
 from cashmob.checkin.guests import guest_day_url
 from cashmob.core.errors import DomainError
+from cashmob.core.forms import form_add_error
 from cashmob.core.views import domain_error_response
 from cashmob.mobs.selectors import access_mob
 from cashmob.rsvps.calendar import calendar_bytes
@@ -36,7 +37,7 @@ from cashmob.rsvps.services import (
 
 def _form_error_page(request: HttpRequest, mob, form, error: DomainError | None = None):
     if error is not None:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
+        form_add_error(form, error)
     status = error.status if error is not None else 400
     return render(request, "rsvps/form_page.html", {"mob": mob, "form": form}, status=status)
 
@@ -90,9 +91,7 @@ def rsvp_guest(request: HttpRequest, slug: str) -> HttpResponse:
                     currency=form.cleaned_data["currency"],
                 )
             except DomainError as error:
-                form.add_error(
-                    error.field if error.field in form.fields else None, str(error.message)
-                )
+                form_add_error(form, error)
                 status = error.status
             else:
                 return render(request, "rsvps/guest_sent.html", {"mob": mob})

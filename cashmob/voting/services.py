@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from cashmob.chapters.models import Membership
 from cashmob.chapters.selectors import is_chapter_organiser
 from cashmob.core.audit import audit_record
+from cashmob.core.links import absolute_url
 from cashmob.mobs.models import Mob, MobStatus
 from cashmob.notifications.models import Kind
 from cashmob.notifications.services import notify
@@ -145,10 +146,8 @@ def shop_vote_open(
 
 
 def vote_url(vote: ShopVote) -> str:
-    from django.conf import settings
-    from django.urls import reverse
 
-    return settings.SITE_URL + reverse("voting:vote", kwargs={"pk": vote.pk})
+    return absolute_url("voting:vote", pk=vote.pk)
 
 
 @transaction.atomic
@@ -333,8 +332,6 @@ def date_poll_open(
         ) from None
     Slot.objects.bulk_create([Slot(poll=poll, starts_at=s, ends_at=e) for s, e in unique])
     audit_record(actor=actor, action="poll.open", obj=poll, data={"slots": len(unique)})
-    from django.conf import settings
-    from django.urls import reverse
 
     notify(
         users=mob_members(mob=mob),
@@ -344,7 +341,7 @@ def date_poll_open(
         context={
             "chapter_name": mob.chapter.name,
             "mob_title": mob.title,
-            "poll_url": settings.SITE_URL + reverse("voting:poll", kwargs={"pk": poll.pk}),
+            "poll_url": absolute_url("voting:poll", pk=poll.pk),
             "closes_at": closes_at.isoformat(),
             "time_zone": mob.chapter.time_zone,
         },

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cashmob.chapters.selectors import is_chapter_organiser, membership_of
 from cashmob.core.errors import DomainError
+from cashmob.core.forms import form_add_error
 from cashmob.core.templatetags.cashmob import local_time
 from cashmob.core.views import domain_error_response
 from cashmob.voting.exceptions import VotingError, VotingPermissionError
@@ -38,15 +39,8 @@ from cashmob.voting.services import (
 )
 
 if TYPE_CHECKING:
-    from django import forms
-
     from cashmob.chapters.models import Chapter
     from cashmob.voting.models import DatePoll, Slot
-
-
-def _form_error(form: forms.Form, error: DomainError) -> None:
-    """Show a service's refusal on the form, on its field when the form has one."""
-    form.add_error(error.field if error.field in form.fields else None, str(error.message))
 
 
 def _next_or(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
@@ -90,7 +84,7 @@ def vote_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     candidate_ids=[c.pk for c in form.cleaned_data["choices"]],
                 )
             except DomainError as error:
-                _form_error(form, error)
+                form_add_error(form, error)
                 status = error.status
             else:
                 messages.success(
@@ -197,7 +191,7 @@ def poll_detail(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 slot_answers_set(poll=poll, user=request.user, answers=form.answers())  # type: ignore[arg-type]
             except DomainError as error:
-                _form_error(form, error)
+                form_add_error(form, error)
                 status = error.status
             else:
                 messages.success(request, _("Your answers are saved."))
