@@ -7,7 +7,10 @@ they spent, exactly as members do on their page.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.core import signing
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cashmob.checkin.exceptions import CheckinPermissionError
@@ -26,8 +29,16 @@ def guest_day_url(rsvp: Rsvp) -> str:
     return absolute_url("checkin:guest_me", slug=rsvp.mob.slug, token=guest_day_token(rsvp))
 
 
-def guest_day_access(*, slug: str, token: str) -> Rsvp:
-    """The confirmed (or waiting) guest RSVP to the mob ``slug`` that ``token`` names."""
+#: A guest's link works until a week after the mob (corrections, the results), then stops.
+GUEST_LINK_AFTER_MOB = timedelta(days=7)
+
+
+def access_guest_rsvp(*, slug: str, token: str) -> Rsvp:
+    """The confirmed (or waiting) guest RSVP to the mob ``slug`` that ``token`` names.
+
+    Refused with code ``guest_has_account`` once the RSVP belongs to an account: its
+    owner then uses the members' page.
+    """
     try:
         payload = signing.loads(token, salt=GUEST_DAY_SALT)
     except signing.BadSignature:
@@ -35,11 +46,19 @@ def guest_day_access(*, slug: str, token: str) -> Rsvp:
     nonce = payload.get("n") if isinstance(payload, dict) else None
     rsvp = (
         Rsvp.objects.select_related("mob__chapter", "mob__business")
-        .filter(nonce=nonce or "", user__isnull=True, mob__slug=slug)
+        .filter(nonce=nonce or "", mob__slug=slug)
         .first()
     )
     if not nonce or rsvp is None:
         raise CheckinPermissionError(_("This link is not valid."), code="guest_link_invalid")
+    if rsvp.user_id is not None:
+        raise CheckinPermissionError(
+            _("This RSVP now belongs to an account: log in to see your day."),
+            code="guest_has_account",
+        )
+    ends_at = rsvp.mob.ends_at
+    if ends_at is not None and timezone.now() > ends_at + GUEST_LINK_AFTER_MOB:
+        raise CheckinPermissionError(_("This link has expired."), code="guest_link_expired")
     if rsvp.status not in (RsvpStatus.CONFIRMED, RsvpStatus.WAITING):
         raise CheckinPermissionError(
             _("This RSVP is not confirmed, or was cancelled."), code="guest_not_going"

@@ -173,12 +173,21 @@ class MyDay:
     reports: list[SpendReport] = field(default_factory=list)
 
 
+def my_checkin(*, mob: Mob, user: User | None, guest: Rsvp | None = None) -> CheckIn | None:
+    """The acting person's check-in at ``mob``: a member's, or a guest's."""
+    if guest is not None:
+        return CheckIn.objects.filter(mob=mob, rsvp=guest, user__isnull=True).first()
+    if user is None or not user.is_authenticated:
+        return None
+    return CheckIn.objects.filter(mob=mob, user=user).first()
+
+
 def my_day_get(*, mob: Mob, user: User | None, guest: Rsvp | None = None) -> MyDay:
     """A member's day at ``mob``, or a ``guest``'s (an RSVP made without an account)."""
     from cashmob.rsvps.models import Rsvp, RsvpStatus
 
     if guest is not None:
-        checkin = CheckIn.objects.filter(mob=mob, rsvp=guest, user__isnull=True).first()
+        checkin = my_checkin(mob=mob, user=None, guest=guest)
         reports = list(checkin.reports.order_by("created_at")) if checkin else []
         return MyDay(mob=mob, rsvp=guest, checkin=checkin, reports=reports)
     if user is None or not user.is_authenticated:
@@ -190,7 +199,7 @@ def my_day_get(*, mob: Mob, user: User | None, guest: Rsvp | None = None) -> MyD
         .order_by("-id")
         .first()
     )
-    checkin = CheckIn.objects.filter(mob=mob, user=user).first()
+    checkin = my_checkin(mob=mob, user=user)
     reports = list(checkin.reports.order_by("created_at")) if checkin else []
     return MyDay(mob=mob, rsvp=rsvp, checkin=checkin, reports=reports)
 

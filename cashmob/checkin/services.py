@@ -94,6 +94,15 @@ def _require_checkin_window(mob: Mob, now: datetime, *, opens_before: timedelta)
         )
 
 
+def checkin_window_state(mob: Mob, now: datetime) -> str:
+    """Where self check-in stands: "before" the start, "open" during the mob, or "over"."""
+    if mob.starts_at is not None and now < mob.starts_at:
+        return "before"
+    if mob.status in DAY_STATUSES and mob.ends_at is not None and now < mob.ends_at:
+        return "open"
+    return "over"
+
+
 def report_window_open(mob: Mob, now: datetime) -> bool:
     return (
         mob.status in (MobStatus.PUBLISHED, MobStatus.LIVE, MobStatus.CLOSED)

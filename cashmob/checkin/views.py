@@ -4,9 +4,11 @@ scanner, the shop's private till-total page, and the public live tally."""
 from __future__ import annotations
 
 import csv
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -29,7 +31,7 @@ from cashmob.checkin.forms import (
     SpendReportForm,
     WalkInForm,
 )
-from cashmob.checkin.guests import guest_day_access
+from cashmob.checkin.guests import access_guest_rsvp
 from cashmob.checkin.models import SpendReport
 from cashmob.checkin.owner import owner_access
 from cashmob.core.errors import DomainError
@@ -77,6 +79,12 @@ class Me:
 
 def _member(request: HttpRequest, slug: str) -> tuple[Mob, Me] | HttpResponse:
     if not request.user.is_authenticated:
+        if request.method == "GET":
+            # Guests have no account to log in with: tell them where their own page is.
+            mob = access_mob(slug=slug, user=None)
+            login = f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}"
+            context = {"mob": mob, "chapter": mob.chapter, "login_url": login}
+            return render(request, "checkin/me_anonymous.html", context)
         return redirect_to_login(request.get_full_path())
     mob = access_mob(slug=slug, user=request.user)
     base = reverse("checkin:me", kwargs={"slug": mob.slug})
@@ -85,8 +93,11 @@ def _member(request: HttpRequest, slug: str) -> tuple[Mob, Me] | HttpResponse:
 
 def _guest(request: HttpRequest, slug: str, token: str) -> tuple[Mob, Me] | HttpResponse:
     try:
-        rsvp = guest_day_access(slug=slug, token=token)
+        rsvp = access_guest_rsvp(slug=slug, token=token)
     except DomainError as error:
+        if error.code == "guest_has_account":
+            messages.info(request, str(error.message))
+            return redirect("checkin:me", slug=slug)
         return domain_error_response(request, error)
     base = reverse("checkin:guest_me", kwargs={"slug": slug, "token": token})
     return rsvp.mob, Me(user=None, guest=rsvp, base=base)
@@ -106,6 +117,7 @@ def _render_me(
         "actions": {name: me.url(name) for name in ("checkin", "about", "report")},
         "correct_urls": {r.pk: me.url("report", r.pk) for r in my.reports},
         "report_open": window,
+        "checkin_window": services.checkin_window_state(mob, now),
         "code_form": forms_.get("code_form") or MobCodeForm(),
         "about_form": forms_.get("about_form")
         or AboutForm(
@@ -128,14 +140,10 @@ def _render_me(
     }
     response = _private(render(request, "checkin/me.html", context, status=status))
     if me.guest is not None:
-        # The link is the guest's key: keep it out of other sites' logs and search engines.
-        response["Referrer-Policy"] = "same-origin"
+        # The link is the guest's key: keep it out of search engines (the site's referrer
+        # policy already keeps it out of other sites' logs).
         response["X-Robots-Tag"] = "noindex, nofollow"
     return response
-
-
-def _page(request: HttpRequest, mob: Mob, me: Me) -> HttpResponse:
-    return _render_me(request, mob, me)
 
 
 def _checkin(request: HttpRequest, mob: Mob, me: Me) -> HttpResponse:
@@ -158,7 +166,7 @@ def _checkin(request: HttpRequest, mob: Mob, me: Me) -> HttpResponse:
 
 def _about(request: HttpRequest, mob: Mob, me: Me) -> HttpResponse:
     form = AboutForm(request.POST)
-    checkin = selectors.my_day_get(mob=mob, user=me.user, guest=me.guest).checkin
+    checkin = selectors.my_checkin(mob=mob, user=me.user, guest=me.guest)
     if checkin is None:
         return redirect(me.url())
     if not form.is_valid():
@@ -226,6 +234,7 @@ def _correct(request: HttpRequest, mob: Mob, me: Me, report_id: int) -> HttpResp
 
 
 def _as_member(handler: Callable[..., HttpResponse], *, post: bool) -> Callable[..., HttpResponse]:
+    @functools.wraps(handler)
     def view(request: HttpRequest, slug: str, **kwargs: Any) -> HttpResponse:
         found = _member(request, slug)
         return found if isinstance(found, HttpResponse) else handler(request, *found, **kwargs)
@@ -234,6 +243,7 @@ def _as_member(handler: Callable[..., HttpResponse], *, post: bool) -> Callable[
 
 
 def _as_guest(handler: Callable[..., HttpResponse], *, post: bool) -> Callable[..., HttpResponse]:
+    @functools.wraps(handler)
     def view(request: HttpRequest, slug: str, token: str, **kwargs: Any) -> HttpResponse:
         found = _guest(request, slug, token)
         return found if isinstance(found, HttpResponse) else handler(request, *found, **kwargs)
@@ -241,12 +251,12 @@ def _as_guest(handler: Callable[..., HttpResponse], *, post: bool) -> Callable[.
     return (require_POST if post else require_GET)(view)
 
 
-me = _as_member(_page, post=False)
+me = _as_member(_render_me, post=False)
 me_checkin = _as_member(_checkin, post=True)
 me_about = _as_member(_about, post=True)
 me_report = _as_member(_report, post=True)
 me_correct = _as_member(_correct, post=True)
-guest_me = _as_guest(_page, post=False)
+guest_me = _as_guest(_render_me, post=False)
 guest_checkin = _as_guest(_checkin, post=True)
 guest_about = _as_guest(_about, post=True)
 guest_report = _as_guest(_report, post=True)

@@ -28,7 +28,7 @@ from cashmob.mobs.models import CONSENTED_STATUSES, Consent, Mob, MobStatus
 from cashmob.mobs.states import can_transition
 from cashmob.notifications.models import Kind
 from cashmob.notifications.services import notify
-from cashmob.rsvps.selectors import guests_of
+from cashmob.rsvps.selectors import rsvp_list_guests
 
 if TYPE_CHECKING:
     from cashmob.accounts.models import User
@@ -324,7 +324,7 @@ def mob_reveal(*, mob: Mob, actor: User | None = None, due_only: bool = False) -
     audit_record(actor=actor, action="mob.reveal", obj=mob)
     notify(
         users=mob_participants(mob=mob),
-        guests=guests_of(mob=mob),
+        guests=rsvp_list_guests(mob=mob),
         kind=Kind.CHANGE,
         event_key=f"mob:{mob.pk}:revealed",
         template="mobs/revealed",
@@ -431,7 +431,7 @@ def mob_change_record(
     }
     notify(
         users=mob_participants(mob=mob),
-        guests=guests_of(mob=mob),
+        guests=rsvp_list_guests(mob=mob),
         kind=Kind.CHANGE,
         event_key=f"mob:{mob.pk}:changed:{version}",
         template="mobs/changed",
@@ -451,7 +451,7 @@ def mob_cancel(*, mob: Mob, actor: User | None, reason: str) -> Mob:
     audience = mob_audience(mob=mob) if was_public else mob_participants(mob=mob)
     notify(
         users=audience,
-        guests=guests_of(mob=mob),
+        guests=rsvp_list_guests(mob=mob),
         kind=Kind.CHANGE,
         event_key=f"mob:{mob.pk}:cancelled",
         template="mobs/cancelled",

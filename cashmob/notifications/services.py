@@ -55,11 +55,13 @@ def notify(
     guest_ids = {r.pk for r in guests if r.user_id is None and r.guest_muted_at is None}
     if not recipients and not guest_ids:
         return []
-    already = Notification.objects.filter(event_key=event_key).filter(
-        Q(user_id__in=recipients) | Q(guest_rsvp_id__in=guest_ids)
+    already = (
+        Notification.objects.filter(event_key=event_key)
+        .filter(Q(user_id__in=recipients) | Q(guest_rsvp_id__in=guest_ids))
+        .values_list("user_id", "guest_rsvp_id")
     )
-    known_users = {n.user_id for n in already if n.user_id}
-    known_guests = {n.guest_rsvp_id for n in already if n.guest_rsvp_id}
+    known_users = {user_id for user_id, _rsvp_id in already if user_id}
+    known_guests = {rsvp_id for _user_id, rsvp_id in already if rsvp_id}
     common = {"kind": kind, "event_key": event_key, "template": template, "context": context}
     fresh = [Notification(user_id=pk, **common) for pk in recipients if pk not in known_users]
     fresh += [Notification(guest_rsvp_id=pk, **common) for pk in guest_ids - known_guests]
@@ -121,7 +123,11 @@ def notification_deliver(*, notification_id: int) -> bool:
     if notification is None or notification.sent_at is not None:
         return False
     if notification.guest_rsvp is not None and notification.guest_rsvp.guest_muted_at:
-        return False  # The guest unsubscribed after the message was queued.
+        # The guest unsubscribed after the message was queued: never send it, nor retry.
+        Notification.objects.filter(pk=notification.pk).update(
+            attempts=MAX_ATTEMPTS, last_error="The guest unsubscribed."
+        )
+        return False
     recipient = _recipient(notification)
     claimed = Notification.objects.filter(pk=notification.pk, sent_at__isnull=True).update(
         sent_at=timezone.now(), attempts=notification.attempts + 1
@@ -190,16 +196,15 @@ def _personal_checkin(
     from cashmob.checkin import codes
     from cashmob.rsvps.models import Rsvp, RsvpStatus
 
-    mine = (
-        Q(user_id=notification.user_id)
-        if notification.user_id
-        else Q(pk=notification.guest_rsvp_id, user__isnull=True)
-    )
-    rsvp = (
-        Rsvp.objects.select_related("mob")
-        .filter(mine, mob_id=mob_id, status=RsvpStatus.CONFIRMED)
-        .first()
-    )
+    guest = notification.guest_rsvp
+    if guest is not None:
+        rsvp = guest if guest.mob_id == mob_id and guest.status == RsvpStatus.CONFIRMED else None
+    else:
+        rsvp = (
+            Rsvp.objects.select_related("mob")
+            .filter(user=notification.user, mob_id=mob_id, status=RsvpStatus.CONFIRMED)
+            .first()
+        )
     if rsvp is None:
         return None
     image = io.BytesIO()

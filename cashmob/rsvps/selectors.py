@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 ACTIVE = (RsvpStatus.CONFIRMED, RsvpStatus.WAITING, RsvpStatus.UNCONFIRMED)
 
 
-def guests_of(*, mob: Mob, confirmed_only: bool = False) -> QuerySet[Rsvp]:
+def rsvp_list_guests(*, mob: Mob, confirmed_only: bool = False) -> QuerySet[Rsvp]:
     """The guests (RSVPs without an account) taking part in ``mob`` who still want email:
     going or waiting, or only going."""
     statuses = (

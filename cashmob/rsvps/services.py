@@ -26,7 +26,7 @@ from cashmob.notifications.models import Kind
 from cashmob.notifications.services import notify
 from cashmob.rsvps.exceptions import GuestLinkError, RsvpConflictError, RsvpError
 from cashmob.rsvps.models import CalendarFeed, Rsvp, RsvpStatus
-from cashmob.rsvps.selectors import ACTIVE, guests_of
+from cashmob.rsvps.selectors import ACTIVE, rsvp_list_guests
 
 if TYPE_CHECKING:
     from cashmob.accounts.models import User
@@ -134,7 +134,7 @@ def _after_change(mob: Mob) -> None:
         }
         notify(
             users=_participants(mob),
-            guests=guests_of(mob=mob, confirmed_only=True),
+            guests=rsvp_list_guests(mob=mob, confirmed_only=True),
             kind=Kind.CHANGE,
             event_key=f"mob:{mob.pk}:tipped",
             template="rsvps/tipped",
@@ -427,8 +427,14 @@ def waiting_position(*, rsvp: Rsvp) -> int | None:
 
 
 @transaction.atomic
+@transaction.atomic
 def rsvp_attach_guest_rsvps(*, user: User, email: str) -> int:
-    """Give a new account the guest RSVPs made earlier with its verified address."""
+    """Give a new account the guest RSVPs made earlier with its verified address.
+
+    What hung on the guest's RSVP follows it: their check-in (and so their spend reports)
+    and the messages they were sent, so that nothing is sent twice and their own page
+    (now the members' one) shows their day as it was.
+    """
     attached = 0
     for rsvp in Rsvp.objects.select_for_update(of=("self",)).filter(
         user__isnull=True, guest_email__iexact=email
@@ -437,8 +443,36 @@ def rsvp_attach_guest_rsvps(*, user: User, email: str) -> int:
             continue
         rsvp.user = user
         rsvp.save(update_fields=["user", "updated_at"])
+        _attach_checkin(rsvp, user)
+        _attach_notifications(rsvp, user)
         attached += 1
     return attached
+
+
+def _attach_checkin(rsvp: Rsvp, user: User) -> None:
+    from cashmob.checkin.models import CheckIn, SpendReport
+
+    as_guest = CheckIn.objects.filter(rsvp=rsvp, user__isnull=True).first()
+    if as_guest is None:
+        return
+    own = CheckIn.objects.filter(mob_id=rsvp.mob_id, user=user).first()
+    if own is None:
+        CheckIn.objects.filter(pk=as_guest.pk).update(user=user)
+        return
+    # Checked in twice (as a guest, and with the account): one person, one check-in.
+    SpendReport.objects.filter(checkin=as_guest).update(checkin=own)
+    as_guest.delete()
+    Mob.objects.filter(pk=rsvp.mob_id).update(checkin_count=F("checkin_count") - 1)
+
+
+def _attach_notifications(rsvp: Rsvp, user: User) -> None:
+    from cashmob.notifications.models import Notification
+
+    theirs = Notification.objects.filter(user=user).values("event_key")
+    Notification.objects.filter(guest_rsvp=rsvp).exclude(event_key__in=theirs).update(
+        user=user, guest_rsvp=None
+    )
+    Notification.objects.filter(guest_rsvp=rsvp).delete()  # the account had these already
 
 
 def calendar_feed_get_or_create(*, user: User, chapter: Chapter | None = None) -> CalendarFeed:
@@ -489,7 +523,7 @@ def reminders_send_due(*, now: datetime | None = None) -> int:
                 continue
             created = notify(
                 users=_participants(mob),
-                guests=guests_of(mob=mob, confirmed_only=True),
+                guests=rsvp_list_guests(mob=mob, confirmed_only=True),
                 kind=Kind.REMINDER,
                 # Per start time: a mob moved to a later time is reminded of again.
                 event_key=f"mob:{mob.pk}:reminder:{name}:{int(mob.starts_at.timestamp())}",

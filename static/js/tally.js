@@ -37,6 +37,15 @@
       el.classList.add("tally--bump");
     }
   }
+  var plurals = window.Intl && Intl.PluralRules ? new Intl.PluralRules(lang) : null;
+  function plural(name, n) {
+    // The label under a count follows it: "1 mobber checked in", "2 mobbers checked in".
+    var label = root.querySelector('[data-plural-of="' + name + '"]');
+    if (!label) return;
+    var one = plurals ? plurals.select(n) === "one" : n === 1;
+    var text = label.getAttribute(one ? "data-one" : "data-other");
+    if (label.textContent !== text) label.textContent = text;
+  }
   function sparkline() {
     var line = root.querySelector("[data-spark]");
     if (!line) return;
@@ -67,6 +76,8 @@
     set("reported", money(next.reported_minor, next.currency));
     set("checkins", next.checkins);
     set("reports", next.reports);
+    plural("checkins", next.checkins);
+    plural("reports", next.reports);
     if (next.confirmed_minor !== null && next.confirmed_minor !== undefined) {
       set("confirmed", money(next.confirmed_minor, next.currency));
     }

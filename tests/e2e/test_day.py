@@ -39,7 +39,7 @@ def test_day_live_tally_updates_without_reload(browsing: Browsing, viewport: dic
     watcher.goto(f"/live/{mob['slug']}/")
     reported = watcher.locator('[data-field="reported"]')
     expect(reported).to_have_text("$0")
-    expect(watcher.locator("[data-connection]")).to_have_text("Live")
+    expect(watcher.locator("[data-connection]")).to_have_text("Updating live")
     check_a11y(watcher)
     # A reload would lose this mark: the figures must change in place.
     watcher.evaluate("window.__sameDocument = true")
@@ -48,10 +48,13 @@ def test_day_live_tally_updates_without_reload(browsing: Browsing, viewport: dic
     second = browsing.signed_in(people["b"], viewport=viewport)
     _check_in_and_report(first, slug=mob["slug"], code=mob["code"], amount="25.00")
     expect(reported).to_have_text("$25")
+    checked_in = watcher.locator('[data-plural-of="checkins"]')
+    expect(checked_in).to_have_text("mobber checked in")  # the label follows its count
     _check_in_and_report(second, slug=mob["slug"], code=mob["code"].lower(), amount="30.50")
 
     expect(reported).to_have_text("$55.50")
     expect(watcher.locator('[data-field="checkins"]')).to_have_text("2")
+    expect(checked_in).to_have_text("mobbers checked in")
     expect(watcher.locator('[data-field="reports"]')).to_have_text("2")
     assert watcher.evaluate("window.__sameDocument === true")
     screenshot(watcher, f"tally-{'phone' if viewport['width'] < 500 else 'desktop'}")

@@ -102,9 +102,44 @@ def test_a_tampered_or_foreign_link_opens_nothing(client, mob, guest) -> None:  
     assert not CheckIn.objects.exists()
 
 
-def test_a_member_rsvp_has_no_guest_page(client, mob) -> None:  # type: ignore[no-untyped-def]
+def test_a_member_rsvp_link_leads_to_the_members_page(client, mob) -> None:  # type: ignore[no-untyped-def]
     member_rsvp = RsvpFactory(mob=mob)
-    assert client.get(_page(member_rsvp)).status_code == 403
+    response = client.get(_page(member_rsvp))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("checkin:me", kwargs={"slug": mob.slug})
+    posted = client.post(_page(member_rsvp) + "checkin/", {"code": codes.mob_code(mob)})
+    assert posted.status_code == 302
+    assert not CheckIn.objects.exists()
+
+
+def test_a_guest_link_expires_a_week_after_the_mob(client, mob, guest) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    page = _page(guest)
+    type(mob).objects.filter(pk=mob.pk).update(
+        starts_at=timezone.now() - timedelta(days=9), ends_at=timezone.now() - timedelta(days=8)
+    )
+    assert client.get(page).status_code == 403
+
+
+def test_the_guest_page_reads_a_fixed_number_of_queries(
+    client, mob, guest, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    page = _page(guest)
+    checkin_record(mob=mob, actor=None, guest=guest, code=codes.mob_code(mob))
+    for _ in range(3):
+        spend_report_submit(
+            mob=mob,
+            actor=None,
+            guest=guest,
+            amount="5",
+            currency="EUR",
+            idempotency_key=uuid.uuid4(),
+        )
+    with django_assert_max_num_queries(8):
+        assert client.get(page).status_code == 200
 
 
 def test_a_cancelled_guest_cannot_check_in(client, mob, guest) -> None:  # type: ignore[no-untyped-def]
@@ -139,7 +174,68 @@ def test_a_guests_confirmation_email_carries_their_day_link(
         assert codes.personal_code(rsvp) in day.content.decode()
 
 
-def test_a_guest_link_stops_once_the_guest_has_an_account(client, mob, guest, mobber) -> None:  # type: ignore[no-untyped-def]
+def test_a_guest_who_signs_up_keeps_their_day_on_the_members_page(
+    client, mob, guest, mobber
+) -> None:  # type: ignore[no-untyped-def]
+    from cashmob.notifications.models import Notification
+    from cashmob.rsvps.services import reminders_send_due, rsvp_attach_guest_rsvps
+
     page = _page(guest)
-    type(guest).objects.filter(pk=guest.pk).update(user=mobber)  # they signed up
-    assert client.get(page).status_code == 403
+    client.post(page + "checkin/", {"code": codes.mob_code(mob)})
+    client.post(page + "report/", _report("20"))
+    Notification.objects.create(
+        guest_rsvp=guest, kind="reminder", event_key="e2e:earlier", template="mobs/reminder"
+    )
+    # They sign up with the same address; confirming it gives them the guest RSVP.
+    type(mobber).objects.filter(pk=mobber.pk).update(email="ada@guest.example")
+    mobber.refresh_from_db()
+    assert rsvp_attach_guest_rsvps(user=mobber, email="ada@guest.example") == 1
+    # Their check-in and report are theirs as a member now...
+    checkin = CheckIn.objects.get()
+    assert checkin.user == mobber
+    client.force_login(mobber)
+    me = reverse("checkin:me", kwargs={"slug": mob.slug})
+    body = client.get(me).content.decode()
+    assert "data-checked-in" in body
+    report = SpendReport.objects.get()
+    correct = reverse("checkin:me_correct", kwargs={"slug": mob.slug, "report_id": report.pk})
+    assert client.post(correct, {"amount": "22", "currency": "EUR"}).status_code == 302
+    mob.refresh_from_db()
+    assert (mob.checkin_count, mob.reported_total_minor) == (1, 2200)
+    # ...the old link leads to that page, and what they were sent is not sent again.
+    assert client.get(page)["Location"] == me
+    assert Notification.objects.get(event_key="e2e:earlier").user == mobber
+    reminders_send_due()
+    keys = list(Notification.objects.values_list("event_key", flat=True))
+    assert len(keys) == len(set(keys))
+
+
+def test_a_guest_checked_in_twice_counts_once_after_signing_up(client, mob, guest, mobber) -> None:  # type: ignore[no-untyped-def]
+    from cashmob.rsvps.services import rsvp_attach_guest_rsvps
+
+    checkin_record(mob=mob, actor=None, guest=guest, code=codes.mob_code(mob))
+    spend_report_submit(
+        mob=mob, actor=None, guest=guest, amount="10", currency="EUR", idempotency_key=uuid.uuid4()
+    )
+    checkin_record(mob=mob, actor=mobber, code=codes.mob_code(mob))  # walked in, logged in
+    mob.refresh_from_db()
+    assert mob.checkin_count == 2
+    rsvp_attach_guest_rsvps(user=mobber, email="ada@guest.example")
+    mob.refresh_from_db()
+    assert mob.checkin_count == 1
+    [checkin] = CheckIn.objects.all()
+    assert checkin.user == mobber
+    assert SpendReport.objects.get().checkin == checkin
+    assert mob.reported_total_minor == 1000
+
+
+def test_before_the_mob_the_page_says_when_check_in_opens(client, chapter) -> None:  # type: ignore[no-untyped-def]
+    from cashmob.mobs.tests.factories import PublishedMobFactory
+
+    mob = PublishedMobFactory(business__chapter=chapter, meeting_point="By the fountain")
+    guest = RsvpFactory(mob=mob, user=None, guest_name="Ada", guest_email="ada@guest.example")
+    body = client.get(_page(guest), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Check-in opens when the mob starts" in body
+    assert "By the fountain" in body
+    assert 'name="code"' not in body  # no form that could only fail
+    assert codes.personal_code(guest) in body  # their code is ready to show

@@ -39,10 +39,17 @@ def test_me_shows_personal_qr_before_checkin(client, mob) -> None:  # type: igno
     assert response["Cache-Control"] == "private, no-store"
 
 
-def test_me_anonymous_goes_to_login(client, mob) -> None:  # type: ignore[no-untyped-def]
-    response = client.get(_me(mob))
-    assert response.status_code == 302
-    assert "login" in response["Location"]
+def test_me_anonymous_is_shown_the_way_in_for_members_and_guests(client, mob) -> None:  # type: ignore[no-untyped-def]
+    response = client.get(_me(mob), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert f"/accounts/login/?next=%2Fday%2F{mob.slug}%2Fme%2F" in body
+    assert "without an account" in body
+    # A form posted without a session still goes to the login page.
+    url = reverse("checkin:me_checkin", kwargs={"slug": mob.slug})
+    posted = client.post(url, {"code": codes.mob_code(mob)})
+    assert posted.status_code == 302
+    assert "login" in posted["Location"]
 
 
 def test_me_checkin_with_mob_code(client, mob, mobber) -> None:  # type: ignore[no-untyped-def]

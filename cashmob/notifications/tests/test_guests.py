@@ -77,13 +77,37 @@ def test_notify_never_tells_a_guest_twice_about_one_event(mob) -> None:  # type:
 
 
 def test_cancelling_tells_guests_going_and_waiting(mob, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    type(mob).objects.filter(pk=mob.pk).update(capacity=1)
     _guest(mob, "going@guest.example")
+    waiting = _guest(mob, "waiting@guest.example")
+    assert waiting.status == RsvpStatus.WAITING
     organiser = OrganiserFactory(chapter=mob.chapter).user
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         mob_cancel(mob=mob, actor=organiser, reason="Route barrée")
-    [message] = _to("going@guest.example")
-    assert "Route barrée" in message.body
+    for address in ("going@guest.example", "waiting@guest.example"):
+        [message] = _to(address)
+        assert "Route barrée" in message.body
+
+
+def test_a_message_queued_before_a_guest_unsubscribed_is_never_sent_nor_retried(mob) -> None:  # type: ignore[no-untyped-def]
+    from cashmob.notifications.services import notification_deliver, notification_retry_unsent
+
+    guest = _guest(mob)
+    [queued] = notify(
+        users=[],
+        guests=[guest],
+        kind="change",
+        event_key=f"mob:{mob.pk}:queued",
+        template="mobs/changed",
+        context={},
+    )
+    Rsvp.objects.filter(pk=guest.pk).update(guest_muted_at=timezone.now())
+    mail.outbox.clear()
+    assert notification_deliver(notification_id=queued.pk) is False
+    Notification.objects.filter(pk=queued.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    assert notification_retry_unsent(older_than_seconds=60) == 0
+    assert _to("ada@guest.example") == []
 
 
 def test_a_guest_who_never_confirmed_is_not_written_to(
