@@ -32,7 +32,7 @@ from cashmob.chapters.selectors import is_chapter_organiser
 from cashmob.core.audit import audit_record
 from cashmob.core.email import email_enqueue
 from cashmob.core.links import absolute_url
-from cashmob.core.slugs import unique_slug
+from cashmob.core.slugs import save_with_unique_slug
 
 if TYPE_CHECKING:
     from cashmob.accounts.models import User
@@ -233,14 +233,13 @@ def business_nominate(
             **fields,
             **checklist,
             chapter=chapter,
-            slug=unique_slug(
-                Business, f"{data['name']} {data['city']}", fallback="shop", max_length=120
-            ),
             nominated_by=user,
             status=Business.Status.NOMINATED,
         )
-        business.full_clean()
-        business.save()
+        business.full_clean(exclude=["slug"])
+        save_with_unique_slug(
+            business, f"{data['name']} {data['city']}", fallback="shop", max_length=120
+        )
         merged = False
     nomination = Nomination.objects.create(
         business=business,

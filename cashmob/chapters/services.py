@@ -17,7 +17,7 @@ from cashmob.chapters.models import Chapter, ChapterFollow, Membership
 from cashmob.chapters.selectors import is_chapter_organiser, user_has_verified_email
 from cashmob.core.audit import audit_record
 from cashmob.core.email import email_enqueue
-from cashmob.core.slugs import unique_slug
+from cashmob.core.slugs import save_with_unique_slug
 
 if TYPE_CHECKING:
     from cashmob.accounts.models import User
@@ -211,13 +211,6 @@ def chapter_request(*, user: User, data: dict[str, Any]) -> Chapter:
         )
     chapter = Chapter(
         name=data["name"],
-        slug=unique_slug(
-            Chapter,
-            data.get("slug") or data["name"],
-            fallback="chapter",
-            max_length=74,
-            reserved=RESERVED_SLUGS,
-        ),
         city=data["city"],
         country=data["country"],
         time_zone=data["time_zone"],
@@ -228,8 +221,14 @@ def chapter_request(*, user: User, data: dict[str, Any]) -> Chapter:
         status=Chapter.Status.PENDING,
         requested_by=user,
     )
-    chapter.full_clean()
-    chapter.save()
+    chapter.full_clean(exclude=["slug"])
+    save_with_unique_slug(
+        chapter,
+        data.get("slug") or data["name"],
+        fallback="chapter",
+        max_length=74,
+        reserved=RESERVED_SLUGS,
+    )
     Membership.objects.create(chapter=chapter, user=user, role=Membership.Role.ORGANISER)
     audit_record(actor=user, action="chapter.request", obj=chapter)
     return chapter

@@ -17,7 +17,7 @@ from cashmob.core.audit import audit_record
 from cashmob.core.email import email_enqueue
 from cashmob.core.links import absolute_url
 from cashmob.core.models import AuditEntry
-from cashmob.core.slugs import unique_slug
+from cashmob.core.slugs import save_with_unique_slug
 from cashmob.mobs.exceptions import (
     ConsentRequiredError,
     MobError,
@@ -141,15 +141,14 @@ def mob_plan(
     mob = Mob(
         chapter=chapter,
         title=title,
-        slug=unique_slug(Mob, title, fallback="mob", max_length=140, reserved=RESERVED_SLUGS),
         description=description,
         meeting_point=meeting_point,
         pledge_minor=pledge,
         currency=chapter.currency,
         created_by=actor,
     )
-    mob.full_clean()
-    mob.save()
+    mob.full_clean(exclude=["slug"])
+    save_with_unique_slug(mob, title, fallback="mob", max_length=140, reserved=RESERVED_SLUGS)
     audit_record(actor=actor, action="mob.plan", obj=mob)
     return mob
 
