@@ -32,6 +32,28 @@ class MobAdmin(admin.ModelAdmin[Mob]):
         "report_count",
     )
     actions = ("publish",)
+    #: What the shop agreed to and participants were told: once published, it changes only
+    #: through the organiser's dashboard (new times go through the shop, changes are
+    #: announced), never silently here.
+    AGREED_FIELDS = (
+        "business",
+        "starts_at",
+        "ends_at",
+        "meeting_point",
+        "pledge_minor",
+        "currency",
+        "capacity",
+        "arrival_waves",
+        "tipping_point",
+        "reveal_at",
+        "confirmed_total_minor",
+    )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Mob | None = None) -> tuple[str, ...]:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.published_at is not None:
+            return fields + tuple(f for f in self.AGREED_FIELDS if f not in fields)
+        return fields
 
     @admin.action(description=_("Publish the selected mobs"))
     def publish(self, request: HttpRequest, queryset: QuerySet[Mob]) -> None:

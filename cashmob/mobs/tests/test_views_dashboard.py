@@ -413,6 +413,27 @@ def test_admin_publish_action_refuses_a_mob_without_consent(rf: RequestFactory) 
     assert [m.level_tag for m in request._messages] == ["error"]  # type: ignore[attr-defined]
 
 
+def test_admin_cannot_move_a_published_mob_behind_everyones_back(client) -> None:  # type: ignore[no-untyped-def]
+    """Once published, the agreed time, place and limits change only through the
+    dashboard (the shop agrees, participants are told), never silently in the admin."""
+    mob = PublishedMobFactory(capacity=30)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    url = reverse("admin:mobs_mob_change", args=[mob.pk])
+    page = client.get(url).content.decode()
+    assert 'name="starts_at_0"' not in page
+    assert 'name="capacity"' not in page
+    assert 'name="title"' in page  # the wording stays editable
+    agreed = (mob.starts_at, mob.capacity)
+    client.post(url, {"title": "Renamed", "capacity": "3", "starts_at_0": "2030-01-01"})
+    mob.refresh_from_db()
+    assert (mob.starts_at, mob.capacity) == agreed
+    planning = MobFactory()
+    assert (
+        'name="starts_at_0"'
+        in client.get(reverse("admin:mobs_mob_change", args=[planning.pk])).content.decode()
+    )
+
+
 def test_dashboard_cancel_without_a_reason_is_a_field_error(client) -> None:  # type: ignore[no-untyped-def]
     mob = PublishedMobFactory()
     login_as(client, "organiser", mob.chapter)
