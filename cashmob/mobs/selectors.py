@@ -144,6 +144,35 @@ def _km(a: Business | None, b: Business) -> float | None:
     )
 
 
+AFTER_PARTY_RADIUS_KM = 3.0
+AFTER_PARTY_CHOICES = 30
+
+
+def _after_party_venues(mob: Mob) -> list[tuple[Business, float | None]]:
+    """Venues for drinks after the mob: the chapter's listed places nearest the shop
+    (an index-backed search, however many shops the chapter has), and the one chosen."""
+    from cashmob.businesses.selectors import business_search
+
+    open_to_ask = (Business.Status.NOMINATED, Business.Status.ACTIVE)
+    shop = mob.business
+    if shop is not None and shop.latitude is not None and shop.longitude is not None:
+        hits = business_search(
+            chapter=mob.chapter,
+            near=(float(shop.latitude), float(shop.longitude)),
+            radius_km=AFTER_PARTY_RADIUS_KM,
+            limit=AFTER_PARTY_CHOICES + 1,
+        )
+        venues = [(h.business, h.distance_km) for h in hits if h.business.status in open_to_ask]
+    else:
+        places = Business.objects.filter(chapter=mob.chapter, status__in=open_to_ask)
+        venues = [(b, None) for b in places.order_by("name")[: AFTER_PARTY_CHOICES + 1]]
+    venues = [(b, km) for b, km in venues if b.pk != mob.business_id][:AFTER_PARTY_CHOICES]
+    chosen = mob.after_party_business
+    if chosen is not None and all(b.pk != chosen.pk for b, _km in venues):
+        venues.append((chosen, _km(shop, chosen)))
+    return venues
+
+
 def mob_dashboard_get(*, mob: Mob) -> Dashboard:
     """The organiser's view of one mob: votes, polls, requests to the shop, what was sent."""
     from cashmob.notifications.models import Notification
@@ -158,13 +187,7 @@ def mob_dashboard_get(*, mob: Mob) -> Dashboard:
     ballots = Ballot.objects.filter(vote=vote).count() if vote and vote.status == "open" else 0
     ranking = date_poll_ranking(poll=poll) if poll else []
     eligible = list(eligible_businesses(chapter=mob.chapter))
-    nearby = [
-        (b, _km(mob.business, b))
-        for b in Business.objects.filter(
-            chapter=mob.chapter, status__in=(Business.Status.NOMINATED, Business.Status.ACTIVE)
-        ).exclude(pk=mob.business_id or 0)
-    ]
-    nearby.sort(key=lambda v: (v[1] is None, v[1] or 0, v[0].name))
+    nearby = _after_party_venues(mob)
     requests = list(
         ConsentRequest.objects.filter(mob=mob)
         .select_related("business", "sent_by")

@@ -571,3 +571,23 @@ def test_local_to_utc_at_the_edge_of_the_calendar_is_a_field_error() -> None:
     with pytest.raises(forms.ValidationError) as excinfo:
         local_to_utc(datetime(9999, 12, 31, 23, 30), "America/New_York")  # noqa: DTZ001
     assert excinfo.value.code == "out_of_range"
+
+
+def test_after_party_venues_are_the_listed_places_near_the_shop() -> None:
+    from decimal import Decimal
+
+    from cashmob.mobs.selectors import mob_dashboard_get
+
+    mob = MobFactory()  # its shop is in central Paris
+    chapter = mob.chapter
+    near = BusinessFactory(chapter=chapter, name="Le Zinc", latitude=Decimal("48.8570"))
+    far = BusinessFactory(chapter=chapter, name="Far Away", latitude=Decimal("49.5"))
+    BusinessFactory(
+        chapter=chapter, name="No Thanks", status=Business.Status.EXCLUDED
+    )  # asked not to be mobbed
+    offered = [b for b, _km in mob_dashboard_get(mob=mob).venues]
+    assert offered == [near]
+    # A venue chosen earlier stays on offer, wherever it is.
+    Mob.objects.filter(pk=mob.pk).update(after_party_business=far)
+    mob.refresh_from_db()
+    assert [b for b, _km in mob_dashboard_get(mob=mob).venues] == [near, far]
