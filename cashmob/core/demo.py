@@ -684,6 +684,31 @@ def _business(*, chapter: Chapter, data: ShopData, chapter_data: ChapterData) ->
     return business
 
 
+NOMINATION_REASONS = (
+    "Everyone on the street knows them, and they deserve a busy afternoon.",
+    "Their prices are fair and they stock local makers.",
+    "They sponsor the school fair every year; time to give back.",
+    "A new owner took over last spring and is still finding customers.",
+)
+
+
+def _nominate(business: Business, user: User, number: int) -> None:
+    """Every demo shop was nominated by someone, as real ones are."""
+    from cashmob.businesses.models import Business, Nomination
+
+    Nomination.objects.get_or_create(
+        business=business,
+        user=user,
+        defaults={
+            "chapter": business.chapter,
+            "reason": NOMINATION_REASONS[number % len(NOMINATION_REASONS)],
+        },
+    )
+    Business.objects.filter(pk=business.pk).update(
+        nominated_by=user, nomination_count=business.nominations.count()
+    )
+
+
 def _saturday_on_or_after(day: date) -> date:
     return day + timedelta(days=(5 - day.weekday()) % 7)
 
@@ -827,11 +852,13 @@ def demo_load(*, today: date | None = None) -> DemoSummary:
             chapter=chapter, user=organiser, defaults={"role": Membership.Role.ORGANISER}
         )
         summary.users += 1
+        nominators = [organiser]
         for email, name in data.members:
             member = _user(email=email, name=name, chapter=chapter, password_hash=password_hash)
             Membership.objects.update_or_create(
                 chapter=chapter, user=member, defaults={"role": Membership.Role.MEMBER}
             )
+            nominators.append(member)
             summary.users += 1
         Membership.objects.update_or_create(
             chapter=chapter, user=admin, defaults={"role": Membership.Role.CO_ORGANISER}
@@ -841,6 +868,8 @@ def demo_load(*, today: date | None = None) -> DemoSummary:
             _business(chapter=chapter, data=shop, chapter_data=data) for shop in data.shops
         ]
         summary.businesses += len(businesses)
+        for number, business in enumerate(businesses):
+            _nominate(business, nominators[number % len(nominators)], number)
         listed = [b for b in businesses if b.status == Business.Status.ACTIVE]
         for number, (index, days, status, start) in enumerate(MOB_PLAN):
             _mob(

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from cashmob.accounts.models import User
-from cashmob.businesses.models import Business
+from cashmob.businesses.models import Business, Nomination
 from cashmob.chapters.models import Chapter, Membership
 from cashmob.core.demo import DEMO_PASSWORD, ORGANISER_EMAIL
 from cashmob.mobs.models import Consent, Mob, MobStatus
@@ -38,6 +38,7 @@ def _world() -> dict[str, object]:
         "emails": sorted(EmailAddress.objects.values_list("pk", "email", "verified")),
         "memberships": sorted(Membership.objects.values_list("pk", "chapter_id", "user_id")),
         "mobs": sorted(Mob.objects.values_list("pk", *MOB_FIELDS)),
+        "nominations": sorted(Nomination.objects.values_list("pk", "business_id", "user_id")),
     }
 
 
@@ -82,3 +83,14 @@ def test_demo_organiser_has_documented_password_and_verified_email() -> None:
     assert check_password(DEMO_PASSWORD, organiser.password)
     assert EmailAddress.objects.filter(user=organiser, verified=True, primary=True).exists()
     assert Membership.objects.get(user=organiser, chapter__slug="lyon").is_organiser
+
+
+def test_every_demo_shop_was_nominated_by_a_member_of_its_chapter() -> None:
+    call_command("demo", verbosity=0)
+    for business in Business.objects.prefetch_related("nominations__user__memberships"):
+        [nomination] = business.nominations.all()
+        assert business.nomination_count == 1
+        assert business.nominated_by_id == nomination.user_id
+        assert nomination.reason
+        chapters = {m.chapter_id for m in nomination.user.memberships.all()}
+        assert business.chapter_id in chapters
