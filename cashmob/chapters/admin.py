@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -11,8 +15,26 @@ from cashmob.chapters.services import chapter_approve
 from cashmob.core.errors import DomainError
 
 
+class MembershipFormSet(BaseInlineFormSet[Membership, Chapter, Any]):
+    """Roles edited here follow the chapter's own rule: someone must run the chapter."""
+
+    def clean(self) -> None:
+        super().clean()
+        organisers = 0
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE"):
+                continue
+            organisers += data.get("role") == Membership.Role.ORGANISER
+        if organisers == 0 and self.instance.status == Chapter.Status.ACTIVE:
+            raise ValidationError(
+                _("The chapter needs at least one organiser."), code="last_organiser"
+            )
+
+
 class MembershipInline(admin.TabularInline[Membership, Chapter]):
     model = Membership
+    formset = MembershipFormSet
     extra = 0
     autocomplete_fields = ("user",)
 

@@ -1,4 +1,4 @@
-"""The chapter admin: bulk approval goes through the service."""
+"""The chapter admin: bulk approval goes through the service; roles keep the chapter's rule."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from django.test import Client
 from django.urls import reverse
 
 from cashmob.accounts.tests.factories import UserFactory
-from cashmob.chapters.models import Chapter, ChapterFollow
-from cashmob.chapters.tests.factories import ChapterFactory
+from cashmob.chapters.models import Chapter, ChapterFollow, Membership
+from cashmob.chapters.tests.factories import ChapterFactory, OrganiserFactory
 from cashmob.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -46,3 +46,46 @@ def test_admin_lists_chapter_followers(client: Client) -> None:
     response = client.get(reverse("admin:chapters_chapterfollow_changelist"))
     assert response.status_code == 200
     assert follow.chapter.name in response.content.decode()
+
+
+def _post(client, chapter, memberships, **changes):  # type: ignore[no-untyped-def]
+    data = {
+        "name": chapter.name,
+        "slug": chapter.slug,
+        "city": chapter.city,
+        "country": chapter.country,
+        "time_zone": chapter.time_zone,
+        "currency": chapter.currency,
+        "language": chapter.language,
+        "default_pledge_minor": chapter.default_pledge_minor,
+        "max_pledge_minor": chapter.max_pledge_minor,
+        "cooldown_days": chapter.cooldown_days,
+        "status": chapter.status,
+        "memberships-TOTAL_FORMS": str(len(memberships)),
+        "memberships-INITIAL_FORMS": str(len(memberships)),
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+    }
+    for i, membership in enumerate(memberships):
+        data[f"memberships-{i}-id"] = str(membership.pk)
+        data[f"memberships-{i}-chapter"] = str(chapter.pk)
+        data[f"memberships-{i}-user"] = str(membership.user_id)
+        data[f"memberships-{i}-role"] = changes.get(f"role_{i}", membership.role)
+    return client.post(reverse("admin:chapters_chapter_change", args=[chapter.pk]), data)
+
+
+def test_the_admin_cannot_demote_a_chapters_last_organiser(client) -> None:  # type: ignore[no-untyped-def]
+    chapter = ChapterFactory()
+    organiser = OrganiserFactory(chapter=chapter)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    response = _post(client, chapter, [organiser], role_0=Membership.Role.MEMBER)
+    assert response.status_code == 200  # the form again, with the error
+    assert "The chapter needs at least one organiser." in response.content.decode()
+    organiser.refresh_from_db()
+    assert organiser.role == Membership.Role.ORGANISER
+    # With another organiser, the same change is fine.
+    second = OrganiserFactory(chapter=chapter)
+    response = _post(client, chapter, [organiser, second], role_0=Membership.Role.MEMBER)
+    assert response.status_code == 302
+    organiser.refresh_from_db()
+    assert organiser.role == Membership.Role.MEMBER
