@@ -26,6 +26,8 @@ CHOSEN = (
     "tally-desktop.png",
     "tally-phone.png",
     "results-desktop.png",
+    "dashboard-reschedule-desktop.png",
+    "guest-day-phone.png",
 )
 
 
