@@ -39,6 +39,10 @@ class Tally:
         return currency_exponent(self.mob.currency)
 
     @property
+    def not_started(self) -> bool:
+        return self.mob.starts_at is not None and self.now < self.mob.starts_at
+
+    @property
     def elapsed_seconds(self) -> int:
         if self.mob.starts_at is None or self.now < self.mob.starts_at:
             return 0

@@ -25,6 +25,7 @@ urlpatterns = [
     path("day/<slug:slug>/guest/<str:token>/checkin/", views.guest_checkin, name="guest_checkin"),
     path("day/<slug:slug>/guest/<str:token>/about/", views.guest_about, name="guest_about"),
     path("day/<slug:slug>/guest/<str:token>/report/", views.guest_report, name="guest_report"),
+    path("day/<slug:slug>/guest/<str:token>/cancel/", views.guest_cancel, name="guest_cancel"),
     path(
         "day/<slug:slug>/guest/<str:token>/report/<int:report_id>/",
         views.guest_correct,

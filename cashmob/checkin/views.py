@@ -41,6 +41,7 @@ from cashmob.core.views import domain_error_response
 from cashmob.live import config as live_config
 from cashmob.mobs.selectors import access_mob, access_mob_for_organisers
 from cashmob.mobs.services import mob_reveal
+from cashmob.rsvps.services import rsvp_cancel
 
 if TYPE_CHECKING:
     from django import forms
@@ -114,7 +115,7 @@ def _render_me(
         "chapter": mob.chapter,
         "my": my,
         "me": me,
-        "actions": {name: me.url(name) for name in ("checkin", "about", "report")},
+        "actions": {name: me.url(name) for name in ("checkin", "about", "report", "cancel")},
         "correct_urls": {r.pk: me.url("report", r.pk) for r in my.reports},
         "report_open": window,
         "checkin_window": services.checkin_window_state(mob, now),
@@ -233,6 +234,18 @@ def _correct(request: HttpRequest, mob: Mob, me: Me, report_id: int) -> HttpResp
     return redirect(me.url())
 
 
+def _cancel(request: HttpRequest, mob: Mob, me: Me) -> HttpResponse:
+    """A guest withdraws their yes (members do it from the mob page)."""
+    if me.guest is None:
+        raise Http404
+    try:
+        rsvp_cancel(rsvp=me.guest, actor=None)
+    except DomainError as error:
+        return domain_error_response(request, error)
+    messages.success(request, _("Your RSVP is cancelled. Thank you for letting us know."))
+    return redirect(mob.get_absolute_url())
+
+
 def _as_member(handler: Callable[..., HttpResponse], *, post: bool) -> Callable[..., HttpResponse]:
     @functools.wraps(handler)
     def view(request: HttpRequest, slug: str, **kwargs: Any) -> HttpResponse:
@@ -261,6 +274,7 @@ guest_checkin = _as_guest(_checkin, post=True)
 guest_about = _as_guest(_about, post=True)
 guest_report = _as_guest(_report, post=True)
 guest_correct = _as_guest(_correct, post=True)
+guest_cancel = _as_guest(_cancel, post=True)
 
 
 # --- Scanning: organisers, or the shop through its private link --------------------------------

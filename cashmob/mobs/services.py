@@ -428,13 +428,15 @@ def mob_change_record(
         "previous_ends_at": previous.ends_at.isoformat() if previous.ends_at else "",
         "previous_meeting_point": previous.meeting_point,
     }
+    # A new time comes with the calendar file again, so calendars move with the mob.
+    calendar = {"attach_ics_mob_id": mob.pk} if "time" in changed else {}
     notify(
         users=mob_participants(mob=mob),
         guests=rsvp_list_guests(mob=mob),
         kind=Kind.CHANGE,
         event_key=f"mob:{mob.pk}:changed:{version}",
         template="mobs/changed",
-        context={**_mob_context(mob), **before, "changed": changed},
+        context={**_mob_context(mob), **before, "changed": changed, **calendar},
     )
 
 

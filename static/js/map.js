@@ -9,6 +9,19 @@
 (function () {
   "use strict";
 
+  // Leaflet finds its marker images from its stylesheet, which fails once static files
+  // carry content hashes; the page gives their addresses instead (see _map_assets.html).
+  var me = document.currentScript;
+  function useMarkerImages() {
+    if (!window.L || !me || !me.dataset.markerIcon) return;
+    L.Icon.Default.imagePath = "";
+    L.Icon.Default.mergeOptions({
+      iconUrl: me.dataset.markerIcon,
+      iconRetinaUrl: me.dataset.markerIcon2x,
+      shadowUrl: me.dataset.markerShadow
+    });
+  }
+
   function parseConfig(el) {
     var script = document.getElementById(el.dataset.mapConfig);
     return script ? JSON.parse(script.textContent) : {};
@@ -141,6 +154,7 @@
   function start() {
     document.querySelectorAll("[data-geolocate]").forEach(initGeolocate);
     if (typeof L === "undefined") return;
+    useMarkerImages();
     document.querySelectorAll(".map[data-map-config]").forEach(initMap);
   }
 

@@ -91,9 +91,15 @@
       var tip = field("tipping-bar");
       if (tip) tip.style.width = Math.min(100, Math.round(100 * next.checkins / next.tipping_point)) + "%";
     }
-    if (next.status !== "live") {
-      var running = field("elapsed");
-      if (running) running.removeAttribute("data-running");
+    var clock = field("elapsed");
+    if (clock && next.status === "live" && !clock.hasAttribute("data-running")) {
+      // The mob just started: the start time gives way to the time since the start.
+      clock.setAttribute("data-running", "");
+      var label = field("elapsed-label");
+      if (label) label.textContent = label.getAttribute("data-running-label");
+      elapsed();
+    } else if (clock && next.status !== "live") {
+      clock.removeAttribute("data-running");
     }
     if (grew && next.starts_at) {
       series.push([Math.max(0, Math.round(next.t - Date.parse(next.starts_at) / 1000)), next.reported_minor]);

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
@@ -58,6 +59,11 @@ def test_joining_chapter_and_nominating_a_shop(browsing: Browsing, viewport: dic
     # Typed rather than clicked on the map: the map's tiles come from the internet.
     page.get_by_role("spinbutton", name="Latitude").fill("42.9036")
     page.get_by_role("spinbutton", name="Longitude").fill("-78.8712")
+    # The map's pin follows, drawn with Leaflet's own image (served with a hashed name).
+    pin = page.locator(".leaflet-marker-icon")
+    expect(pin).to_be_visible()
+    expect(pin).to_have_attribute("src", re.compile(r"/static/leaflet/images/marker-icon"))
+    assert pin.evaluate("img => img.complete && img.naturalWidth > 0")
     checklist = page.get_by_role("group", name="Is it a shop for a cash mob?")
     for question in (
         "Is it locally owned?",

@@ -239,3 +239,39 @@ def test_before_the_mob_the_page_says_when_check_in_opens(client, chapter) -> No
     assert "By the fountain" in body
     assert 'name="code"' not in body  # no form that could only fail
     assert codes.personal_code(guest) in body  # their code is ready to show
+
+
+def test_a_guest_cancels_from_their_page_and_the_next_person_gets_the_place(
+    client, chapter
+) -> None:  # type: ignore[no-untyped-def]
+    from cashmob.mobs.tests.factories import PublishedMobFactory
+    from cashmob.rsvps.services import guest_url, rsvp_confirm_guest, rsvp_create_guest
+
+    mob = PublishedMobFactory(business__chapter=chapter, pledge_minor=2000, capacity=1)
+
+    def guest_of(email: str):  # type: ignore[no-untyped-def]
+        rsvp = rsvp_create_guest(mob=mob, name="G", email=email, pledge_minor=2000, currency="EUR")
+        return rsvp_confirm_guest(token=guest_url(rsvp).rstrip("/").rsplit("/", 1)[-1])
+
+    going, waiting = guest_of("going@guest.example"), guest_of("waiting@guest.example")
+    assert waiting.status == RsvpStatus.WAITING
+    page = _page(going)
+    assert "Cancel my RSVP" in client.get(page).content.decode()
+    response = client.post(page + "cancel/")
+    assert response.status_code == 302
+    assert response["Location"] == mob.get_absolute_url()
+    going.refresh_from_db()
+    waiting.refresh_from_db()
+    assert (going.status, waiting.status) == (RsvpStatus.CANCELLED, RsvpStatus.CONFIRMED)
+    mob.refresh_from_db()
+    assert (mob.rsvp_count, mob.waiting_count, mob.pledged_total_minor) == (1, 0, 2000)
+    assert client.post(page + "cancel/").status_code == 403  # the link has done its work
+
+
+def test_a_member_cannot_cancel_through_a_guest_address(client, mob, mobber) -> None:  # type: ignore[no-untyped-def]
+    rsvp = RsvpFactory(mob=mob, user=mobber)
+    client.force_login(mobber)
+    response = client.post(_page(rsvp) + "cancel/")
+    assert response.status_code == 302  # to the members' page, where their RSVP lives
+    rsvp.refresh_from_db()
+    assert rsvp.status == RsvpStatus.CONFIRMED

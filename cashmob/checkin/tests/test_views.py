@@ -381,3 +381,13 @@ def test_receipt_is_served_to_organisers_only(client, mob, mobber, organiser) ->
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
     assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"
+
+
+def test_tally_before_the_start_shows_when_it_starts(client, chapter) -> None:  # type: ignore[no-untyped-def]
+    from cashmob.mobs.tests.factories import PublishedMobFactory
+
+    mob = PublishedMobFactory(business__chapter=chapter)
+    body = client.get(reverse("checkin:tally", kwargs={"slug": mob.slug})).content.decode()
+    assert ">the start</p>" in body
+    assert "0 min" not in body  # not "0 min since the start" for a mob days away
+    assert 'data-running-label="since the start"' in body  # what the clock says once live

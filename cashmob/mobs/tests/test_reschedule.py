@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -136,6 +137,11 @@ def test_the_shop_accepting_moves_the_mob_and_tells_everyone_taking_part(
     assert sorted(m.to[0] for m in told) == sorted([u.email for u in going] + [organiser.email])
     assert "the time" in told[0].body
     assert "Instead of" in told[0].body
+    # The calendar file comes again, at the new time, so calendars move with the mob.
+    [(name, ics, _mimetype)] = told[0].attachments
+    assert name.endswith(".ics")
+    local_start = mob.starts_at.astimezone(ZoneInfo(mob.chapter.time_zone))
+    assert local_start.strftime("%Y%m%dT%H%M") in ics
     assert Notification.objects.filter(template="mobs/changed").count() == 3
     # The organisers hear the shop's answer; the change is in the audit log.
     to_organiser = [m for m in mail.outbox if m.subject.endswith("accepted the new time")]
