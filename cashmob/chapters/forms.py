@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from cashmob.chapters.models import Chapter, Membership, time_zone_choices
-from cashmob.core.money import MoneyError, currency_choices, minor_to_decimal, parse_amount
+from cashmob.core.money import Money, MoneyError, currency_choices, parse_amount
 from cashmob.core.validators import no_markup
 
 #: The highest default pledge and pledge cap a chapter may set, in minor units (the model's
@@ -115,14 +115,6 @@ class PledgeMixin(forms.Form):
     def service_data(self) -> dict[str, Any]:
         """The cleaned values under the names the chapter services know."""
         return {k: v for k, v in self.cleaned_data.items() if k not in self.amount_fields}
-
-
-def pledge_initial(amount_minor: int, currency: str) -> str:
-    """The pledge as typed: ``20`` for a whole amount, ``20.50`` otherwise."""
-    value = minor_to_decimal(amount_minor, currency)
-    if value == value.to_integral_value():
-        return str(int(value))
-    return str(value)
 
 
 class ChapterSettingsForm(PledgeMixin, forms.Form):
@@ -243,7 +235,7 @@ class ChapterSettingsForm(PledgeMixin, forms.Form):
             if name not in cls.amount_fields and hasattr(chapter, name)
         }
         for name, (target, _maximum) in cls.amount_fields.items():
-            initial[name] = pledge_initial(getattr(chapter, target), chapter.currency)
+            initial[name] = Money(getattr(chapter, target), chapter.currency).as_typed
         for handle in ("x_handle", "instagram_handle"):
             if initial[handle]:
                 initial[handle] = "@" + initial[handle]

@@ -132,7 +132,7 @@ def _render_me(
             r.pk: (
                 forms_["correct_form"]
                 if forms_.get("correct_id") == r.pk
-                else CorrectForm(initial={"amount": str(r.amount.decimal), "currency": r.currency})
+                else CorrectForm(initial={"amount": r.amount.as_typed, "currency": r.currency})
             )
             for r in my.reports
         },
@@ -489,7 +489,7 @@ def owner(request: HttpRequest, token: str) -> HttpResponse:
     form = OwnerConfirmForm(
         request.POST if request.method == "POST" else None,
         initial={
-            "total": str(confirmation.total.decimal) if confirmation else "",
+            "total": confirmation.total.as_typed if confirmation else "",
             "transaction_count": confirmation.transaction_count if confirmation else None,
         },
     )

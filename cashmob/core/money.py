@@ -18,7 +18,7 @@ from babel.numbers import (
     get_currency_precision,
     list_currencies,
 )
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import gettext_lazy as _
 
 #: Currencies offered for chapters: the ones with a live ISO 4217 code Babel knows.
@@ -54,6 +54,15 @@ class Money:
     @property
     def decimal(self) -> Decimal:
         return minor_to_decimal(self.amount_minor, self.currency)
+
+    @property
+    def as_typed(self) -> str:
+        """The amount as someone types it in the active language, for a form's initial
+        value: ``20`` when whole, else ``20.50`` (``20,50`` in French); parse_amount
+        reads both."""
+        value = self.decimal
+        places = 0 if value == value.to_integral_value() else currency_exponent(self.currency)
+        return formats.number_format(value, decimal_pos=places, use_l10n=True)
 
     def format(self, locale: str | None = None, *, whole: bool = False) -> str:
         return format_money(self.amount_minor, self.currency, locale=locale, whole=whole)

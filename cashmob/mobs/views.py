@@ -58,6 +58,8 @@ from cashmob.voting.views import poll_close_choices, slot_label
 if TYPE_CHECKING:
     from django import forms
 
+    from cashmob.core.models import AuditEntry
+
 #: How long a vote or date poll stays open unless the organiser says otherwise.
 DEFAULT_VOTE_DAYS = 5
 DEFAULT_POLL_DAYS = 3
@@ -311,12 +313,38 @@ def _audit_labels() -> dict[str, str]:
     }
 
 
+def _audit_label(entry: AuditEntry, labels: dict[str, str]) -> str:
+    """What the history shows for one entry; the shop's answers to new times (and to the
+    after-party) read as such, not as the first request's."""
+    kind = (entry.data or {}).get("kind")
+    if entry.action.startswith("consent.") and kind in AUDIT_KIND_LABELS:
+        answer = entry.action.removeprefix("consent.")
+        return AUDIT_KIND_LABELS[kind]().get(answer, labels.get(entry.action, entry.action))
+    return labels.get(entry.action, entry.action)
+
+
+AUDIT_KIND_LABELS: dict[str, Callable[[], dict[str, str]]] = {
+    "reschedule": lambda: {
+        "request": _("New times asked of the shop"),
+        "accepted": _("The shop accepted a new time"),
+        "proposed": _("The shop proposed other new times"),
+        "declined": _("The shop kept the agreed time"),
+    },
+    "after_party": lambda: {
+        "request": _("After-party venue asked"),
+        "accepted": _("The after-party venue accepted"),
+        "proposed": _("The after-party venue proposed other times"),
+        "declined": _("The after-party venue declined"),
+    },
+}
+
+
 def _history(board: Dashboard) -> dict[str, list[dict[str, Any]]]:
     names = _message_labels()
     actions = _audit_labels()
     return {
         "sent": [{**m, "label": names.get(m["template"], m["template"])} for m in board.messages],
-        "log": [{"entry": e, "label": actions.get(e.action, e.action)} for e in board.history],
+        "log": [{"entry": e, "label": _audit_label(e, actions)} for e in board.history],
     }
 
 

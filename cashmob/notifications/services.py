@@ -104,7 +104,7 @@ def _recipient(notification: Notification) -> Recipient:
     return Recipient(
         email=rsvp.guest_email,
         name=rsvp.guest_name,
-        language=rsvp.mob.chapter.language,
+        language=rsvp.guest_email_language,
         unsubscribe_url=guest_unsubscribe_url(rsvp=rsvp),
     )
 

@@ -23,7 +23,7 @@ class PledgeForm(forms.Form):
         self.mob = mob
         kwargs["initial"] = dict(kwargs.get("initial") or {})
         kwargs["initial"].setdefault("currency", mob.currency)
-        kwargs["initial"].setdefault("pledge", str(mob.pledge.decimal))
+        kwargs["initial"].setdefault("pledge", mob.pledge.as_typed)
         super().__init__(*args, **kwargs)
         self.fields["pledge"].widget.attrs.update(
             {"inputmode": "decimal", "autocomplete": "off", "class": "input--money"}

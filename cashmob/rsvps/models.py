@@ -46,6 +46,8 @@ class Rsvp(TimeStampedModel):
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     nonce = models.CharField(_("nonce"), max_length=64, unique=True)
+    #: The language a guest (no account) used when saying yes: their emails speak it.
+    guest_language = models.CharField(_("guest's language"), max_length=8, blank=True)
     #: A guest (no account) asked for no more emails about this mob.
     guest_muted_at = models.DateTimeField(_("guest unsubscribed"), null=True, blank=True)
 
@@ -77,6 +79,11 @@ class Rsvp(TimeStampedModel):
                 name="rsvps_waiting_has_queue_time",
             ),
         ]
+
+    @property
+    def guest_email_language(self) -> str:
+        """The language a guest's emails speak: the one they used, else their chapter's."""
+        return self.guest_language or self.mob.chapter.language
 
     def __str__(self) -> str:
         return f"{self.display_name} → {self.mob_id} ({self.status})"

@@ -11,6 +11,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
@@ -196,7 +197,7 @@ def _confirmation(rsvp: Rsvp) -> None:
             # A guest has no account: their private day page is how they check in and
             # report what they spent.
             context={**context, "recipient_name": rsvp.guest_name, "day_url": guest_day_url(rsvp)},
-            language=mob.chapter.language,
+            language=rsvp.guest_email_language,
         )
 
 
@@ -238,8 +239,19 @@ def guest_url(rsvp: Rsvp) -> str:
 
 
 @transaction.atomic
-def rsvp_create_guest(*, mob: Mob, name: str, email: str, pledge_minor: int, currency: str) -> Rsvp:
-    """A guest says yes with a name and an email; nothing counts until they confirm."""
+def rsvp_create_guest(
+    *,
+    mob: Mob,
+    name: str,
+    email: str,
+    pledge_minor: int,
+    currency: str,
+    language: str = "",
+) -> Rsvp:
+    """A guest says yes with a name and an email; nothing counts until they confirm.
+
+    ``language`` is the one they used on the site (else the chapter's): their emails speak it.
+    """
     now = timezone.now()
     mob = Mob.objects.select_related("chapter").get(pk=mob.pk)
     _check_open(mob, now=now)
@@ -259,6 +271,7 @@ def rsvp_create_guest(*, mob: Mob, name: str, email: str, pledge_minor: int, cur
                 pledge_minor=pledge_minor,
                 currency=currency,
                 nonce=secrets.token_urlsafe(24),
+                guest_language=language if language in dict(settings.LANGUAGES) else "",
             )
     except IntegrityError:
         raise RsvpConflictError(
@@ -274,7 +287,7 @@ def rsvp_create_guest(*, mob: Mob, name: str, email: str, pledge_minor: int, cur
             "pledge_minor": pledge_minor,
             "currency": currency,
         },
-        language=mob.chapter.language,
+        language=rsvp.guest_email_language,
     )
     audit_record(actor=None, action="rsvp.guest", obj=rsvp)
     return rsvp

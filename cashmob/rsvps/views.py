@@ -89,6 +89,7 @@ def rsvp_guest(request: HttpRequest, slug: str) -> HttpResponse:
                     email=form.cleaned_data["email"],
                     pledge_minor=form.cleaned_data["pledge"],
                     currency=form.cleaned_data["currency"],
+                    language=request.LANGUAGE_CODE,
                 )
             except DomainError as error:
                 form_add_error(form, error)

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from cashmob.chapters.forms import ChapterSettingsForm, pledge_initial
+from cashmob.chapters.forms import ChapterSettingsForm
 from cashmob.chapters.tests.factories import ChapterFactory
 
 
@@ -108,10 +108,17 @@ def test_settings_form_initial_shows_handles_with_their_at_sign() -> None:
     assert initial["default_pledge"] == "20.50"
 
 
-def test_pledge_initial_drops_the_decimals_of_a_whole_amount() -> None:
-    assert pledge_initial(2000, "EUR") == "20"
-    assert pledge_initial(2000, "JPY") == "2000"
-    assert pledge_initial(1995, "USD") == "19.95"
+def test_an_amount_as_typed_drops_whole_decimals_and_speaks_the_language() -> None:
+    from django.utils import translation
+
+    from cashmob.core.money import Money
+
+    assert Money(2000, "EUR").as_typed == "20"
+    assert Money(2000, "JPY").as_typed == "2000"
+    assert Money(1995, "USD").as_typed == "19.95"
+    with translation.override("fr"):
+        assert Money(2050, "EUR").as_typed == "20,50"  # what a French visitor types
+        assert Money(2000, "EUR").as_typed == "20"
 
 
 def test_settings_form_refuses_a_default_pledge_above_the_largest_pledge() -> None:

@@ -368,6 +368,7 @@ def test_dashboard_asks_the_shop_for_a_new_time(client, published) -> None:  # t
     assert move.slots[0][0] == new_start.replace(second=0, microsecond=0).isoformat()
     page = client.get(dashboard).content.decode()
     assert "Waiting for the shop" in page
+    assert "New times asked of the shop" in page  # the history tells it from the first ask
     mob.refresh_from_db()
     assert mob.status == MobStatus.PUBLISHED
 

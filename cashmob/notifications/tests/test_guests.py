@@ -189,3 +189,30 @@ def test_a_notification_has_exactly_one_recipient(mob) -> None:  # type: ignore[
             guest_rsvp=guest,
             **common,
         )
+
+
+def test_a_guest_is_written_to_in_the_language_they_used_on_the_site(
+    client, mob, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    url = reverse("rsvps:guest", kwargs={"slug": mob.slug})
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url,
+            {"name": "Alex", "email": "alex@guest.example", "pledge": "20", "currency": "EUR"},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+    assert response.status_code == 200
+    [confirm] = _to("alex@guest.example")
+    assert "Confirm" in confirm.subject  # English, although the chapter speaks French
+    rsvp = Rsvp.objects.get(guest_email="alex@guest.example")
+    assert rsvp.guest_language == "en"
+    rsvp = rsvp_confirm_guest(token=guest_url(rsvp).rstrip("/").rsplit("/", 1)[-1])
+    organiser = OrganiserFactory(chapter=mob.chapter).user
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        mob_update_details(mob=mob, actor=organiser, data={"meeting_point": "The fountain"})
+    [changed] = _to("alex@guest.example")
+    assert changed.subject.startswith("Changed:")

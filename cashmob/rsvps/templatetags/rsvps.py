@@ -30,7 +30,7 @@ def rsvp_panel(context: dict[str, Any], mob: Mob) -> dict[str, Any]:
         "rsvp": rsvp,
         "position": waiting_position(rsvp=rsvp) if rsvp is not None else None,
         "is_open": is_open,
-        "form": PledgeForm(mob=mob, initial={"pledge": str(rsvp.pledge.decimal)} if rsvp else None),
+        "form": PledgeForm(mob=mob, initial={"pledge": rsvp.pledge.as_typed} if rsvp else None),
         "links": calendar_links(mob) if mob.starts_at and mob.is_public else {},
         "full": mob.capacity is not None and mob.rsvp_count >= mob.capacity,
         "tipping_percent": min(100, round(100 * mob.rsvp_count / mob.tipping_point))
