@@ -12,6 +12,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cashmob.core.dates import localized_pattern
 from cashmob.core.money import Money, format_money
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ def local_time(value: datetime | None, zone: str, fmt: str = "DATETIME_FORMAT") 
     """A UTC instant shown in ``zone``, formatted for the active language."""
     if value is None:
         return ""
-    return formats.date_format(value.astimezone(ZoneInfo(zone)), fmt)
+    return formats.date_format(value.astimezone(ZoneInfo(zone)), localized_pattern(fmt))
 
 
 @register.simple_tag
@@ -93,7 +94,8 @@ def iso_local(value: str, zone: str, fmt: str = "DATETIME_FORMAT") -> str:
     """An ISO 8601 instant (as stored in task payloads) shown in ``zone``."""
     if not value:
         return ""
-    return formats.date_format(datetime.fromisoformat(value).astimezone(ZoneInfo(zone)), fmt)
+    local = datetime.fromisoformat(value).astimezone(ZoneInfo(zone))
+    return formats.date_format(local, localized_pattern(fmt))
 
 
 @register.filter
