@@ -9,19 +9,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.core import signing
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cashmob.checkin.exceptions import CheckinPermissionError
-from cashmob.core.links import absolute_url
+from cashmob.core.links import absolute_url, nonce_token, token_nonce
 from cashmob.rsvps.models import Rsvp, RsvpStatus
 
 GUEST_DAY_SALT = "cashmob.checkin.guest_day"
 
 
 def guest_day_token(rsvp: Rsvp) -> str:
-    return signing.dumps({"n": rsvp.nonce}, salt=GUEST_DAY_SALT, compress=True)
+    return nonce_token(rsvp.nonce, salt=GUEST_DAY_SALT)
 
 
 def guest_day_url(rsvp: Rsvp) -> str:
@@ -39,11 +38,7 @@ def access_guest_rsvp(*, slug: str, token: str) -> Rsvp:
     Refused with code ``guest_has_account`` once the RSVP belongs to an account: its
     owner then uses the members' page.
     """
-    try:
-        payload = signing.loads(token, salt=GUEST_DAY_SALT)
-    except signing.BadSignature:
-        payload = None
-    nonce = payload.get("n") if isinstance(payload, dict) else None
+    nonce = token_nonce(token, salt=GUEST_DAY_SALT)
     rsvp = (
         Rsvp.objects.select_related("mob__chapter", "mob__business")
         .filter(nonce=nonce or "", mob__slug=slug)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.core import signing
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cashmob.checkin.services import CONFIRM_DEADLINE
-from cashmob.core.links import absolute_url
+from cashmob.core.links import absolute_url, nonce_token, token_nonce
 from cashmob.mobs.consent import CONSENT_SALT, consent_check
 from cashmob.mobs.exceptions import ConsentLinkError
 from cashmob.mobs.models import Consent, ConsentRequest, MobStatus
@@ -15,8 +14,7 @@ from cashmob.mobs.models import Consent, ConsentRequest, MobStatus
 
 def owner_url(request: ConsentRequest) -> str:
     """The shop's private day page: the same key as its consent link, another page."""
-    token = signing.dumps({"n": request.nonce}, salt=CONSENT_SALT, compress=True)
-    return absolute_url("checkin:owner", token=token)
+    return absolute_url("checkin:owner", token=nonce_token(request.nonce, salt=CONSENT_SALT))
 
 
 DAY_STATUSES = (MobStatus.PUBLISHED, MobStatus.LIVE, MobStatus.CLOSED, MobStatus.REPORTED)
@@ -38,10 +36,9 @@ def owner_access(*, token: str) -> ConsentRequest:
             return _day_request(moved)
         if error.code != "consent_link_expired":
             raise
-        payload = signing.loads(token, salt=CONSENT_SALT)
         found = (
             ConsentRequest.objects.select_related("mob__chapter", "business")
-            .filter(nonce=payload.get("n") if isinstance(payload, dict) else None)
+            .filter(nonce=token_nonce(token, salt=CONSENT_SALT))
             .filter(superseded=False)
             .first()
         )
@@ -68,10 +65,10 @@ def _day_request(request: ConsentRequest) -> ConsentRequest:
 def _moved_to(token: str) -> ConsentRequest | None:
     """The shop's current accepted request, if ``token`` names one it accepted before the
     mob moved (never a request another shop, or a later answer, replaced)."""
-    payload = signing.loads(token, salt=CONSENT_SALT)
-    nonce = payload.get("n") if isinstance(payload, dict) else None
     old = ConsentRequest.objects.filter(
-        nonce=nonce, kind=ConsentRequest.Kind.MOB, answer=Consent.ACCEPTED
+        nonce=token_nonce(token, salt=CONSENT_SALT),
+        kind=ConsentRequest.Kind.MOB,
+        answer=Consent.ACCEPTED,
     ).first()
     if old is None:
         return None

@@ -20,15 +20,15 @@ urlpatterns = [
     path("day/<slug:slug>/me/about/", views.me_about, name="me_about"),
     path("day/<slug:slug>/me/report/", views.me_report, name="me_report"),
     path("day/<slug:slug>/me/report/<int:report_id>/", views.me_correct, name="me_correct"),
-    # A guest's own day page (no account): the same page, keyed by their private link.
-    path("day/<slug:slug>/guest/<str:token>/", views.guest_me, name="guest_me"),
-    path("day/<slug:slug>/guest/<str:token>/checkin/", views.guest_checkin, name="guest_checkin"),
-    path("day/<slug:slug>/guest/<str:token>/about/", views.guest_about, name="guest_about"),
-    path("day/<slug:slug>/guest/<str:token>/report/", views.guest_report, name="guest_report"),
-    path("day/<slug:slug>/guest/<str:token>/cancel/", views.guest_cancel, name="guest_cancel"),
+    # A guest's own day page (no account): the same views, keyed by their private link.
+    path("day/<slug:slug>/guest/<str:token>/", views.me, name="guest_me"),
+    path("day/<slug:slug>/guest/<str:token>/checkin/", views.me_checkin, name="guest_checkin"),
+    path("day/<slug:slug>/guest/<str:token>/about/", views.me_about, name="guest_about"),
+    path("day/<slug:slug>/guest/<str:token>/report/", views.me_report, name="guest_report"),
+    path("day/<slug:slug>/guest/<str:token>/cancel/", views.me_cancel, name="guest_cancel"),
     path(
         "day/<slug:slug>/guest/<str:token>/report/<int:report_id>/",
-        views.guest_correct,
+        views.me_correct,
         name="guest_correct",
     ),
     path("live/<slug:slug>/", views.tally, name="tally"),

@@ -246,35 +246,26 @@ def _cancel(request: HttpRequest, mob: Mob, me: Me) -> HttpResponse:
     return redirect(mob.get_absolute_url())
 
 
-def _as_member(handler: Callable[..., HttpResponse], *, post: bool) -> Callable[..., HttpResponse]:
+def _day_view(handler: Callable[..., HttpResponse], *, post: bool) -> Callable[..., HttpResponse]:
+    """One participant's page or action: a member's (``/me/``, logged in), or a guest's
+    when the address carries their private key (``/guest/<token>/``)."""
+
     @functools.wraps(handler)
-    def view(request: HttpRequest, slug: str, **kwargs: Any) -> HttpResponse:
-        found = _member(request, slug)
+    def view(
+        request: HttpRequest, slug: str, token: str | None = None, **kwargs: Any
+    ) -> HttpResponse:
+        found = _member(request, slug) if token is None else _guest(request, slug, token)
         return found if isinstance(found, HttpResponse) else handler(request, *found, **kwargs)
 
     return (require_POST if post else require_GET)(view)
 
 
-def _as_guest(handler: Callable[..., HttpResponse], *, post: bool) -> Callable[..., HttpResponse]:
-    @functools.wraps(handler)
-    def view(request: HttpRequest, slug: str, token: str, **kwargs: Any) -> HttpResponse:
-        found = _guest(request, slug, token)
-        return found if isinstance(found, HttpResponse) else handler(request, *found, **kwargs)
-
-    return (require_POST if post else require_GET)(view)
-
-
-me = _as_member(_render_me, post=False)
-me_checkin = _as_member(_checkin, post=True)
-me_about = _as_member(_about, post=True)
-me_report = _as_member(_report, post=True)
-me_correct = _as_member(_correct, post=True)
-guest_me = _as_guest(_render_me, post=False)
-guest_checkin = _as_guest(_checkin, post=True)
-guest_about = _as_guest(_about, post=True)
-guest_report = _as_guest(_report, post=True)
-guest_correct = _as_guest(_correct, post=True)
-guest_cancel = _as_guest(_cancel, post=True)
+me = _day_view(_render_me, post=False)
+me_checkin = _day_view(_checkin, post=True)
+me_about = _day_view(_about, post=True)
+me_report = _day_view(_report, post=True)
+me_correct = _day_view(_correct, post=True)
+me_cancel = _day_view(_cancel, post=True)
 
 
 # --- Scanning: organisers, or the shop through its private link --------------------------------

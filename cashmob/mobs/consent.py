@@ -14,7 +14,6 @@ import secrets
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.core import signing
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -23,7 +22,7 @@ from django.utils.translation import gettext as _
 from cashmob.chapters.selectors import is_chapter_organiser
 from cashmob.core.audit import audit_record
 from cashmob.core.email import email_enqueue
-from cashmob.core.links import absolute_url
+from cashmob.core.links import absolute_url, nonce_token, token_nonce
 from cashmob.mobs.exceptions import ConsentLinkError, MobError, MobPermissionError, TransitionError
 from cashmob.mobs.models import Consent, ConsentAnswer, ConsentRequest, Mob, MobStatus
 from cashmob.mobs.services import MobBefore, mob_change_record, mob_reveal_schedule
@@ -41,8 +40,7 @@ MAX_WAVES = 12
 
 
 def consent_url(request: ConsentRequest) -> str:
-    token = signing.dumps({"n": request.nonce}, salt=CONSENT_SALT, compress=True)
-    return absolute_url("mobs:consent", token=token)
+    return absolute_url("mobs:consent", token=nonce_token(request.nonce, salt=CONSENT_SALT))
 
 
 def expected_headcount(*, mob: Mob) -> int:
@@ -205,11 +203,9 @@ def consent_request_send(
 
 def consent_check(*, token: str) -> ConsentRequest:
     """The request a link names, if the link is genuine, current and not expired."""
-    try:
-        payload = signing.loads(token, salt=CONSENT_SALT)
-    except signing.BadSignature:
-        raise ConsentLinkError(_("This link is not valid."), code="consent_link_invalid") from None
-    nonce = payload.get("n") if isinstance(payload, dict) else None
+    nonce = token_nonce(token, salt=CONSENT_SALT)
+    if nonce is None:
+        raise ConsentLinkError(_("This link is not valid."), code="consent_link_invalid")
     request = (
         ConsentRequest.objects.select_related("mob__chapter", "business")
         .filter(nonce=nonce)

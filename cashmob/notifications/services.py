@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cashmob.core.email import email_attachments, email_render
-from cashmob.core.links import absolute_url
+from cashmob.core.links import absolute_url, nonce_token, token_nonce
 from cashmob.notifications.models import PREFERENCE_FIELD, Kind, Notification
 
 if TYPE_CHECKING:
@@ -270,7 +270,7 @@ GUEST_UNSUBSCRIBE_SALT = "cashmob.notifications.guest_unsubscribe"
 
 def guest_unsubscribe_url(*, rsvp: Rsvp) -> str:
     """A signed address that stops every email about this mob to a guest (no account)."""
-    token = signing.dumps({"g": rsvp.nonce}, salt=GUEST_UNSUBSCRIBE_SALT, compress=True)
+    token = nonce_token(rsvp.nonce, salt=GUEST_UNSUBSCRIBE_SALT, key="g")
     return absolute_url("notifications:guest_unsubscribe", token=token)
 
 
@@ -279,11 +279,7 @@ def guest_unsubscribe_apply(*, token: str) -> Rsvp:
     from cashmob.notifications.exceptions import UnsubscribeError
     from cashmob.rsvps.models import Rsvp
 
-    try:
-        payload = signing.loads(token, salt=GUEST_UNSUBSCRIBE_SALT)
-    except signing.BadSignature:
-        payload = None
-    nonce = payload.get("g") if isinstance(payload, dict) else None
+    nonce = token_nonce(token, salt=GUEST_UNSUBSCRIBE_SALT, key="g")
     rsvp = Rsvp.objects.select_related("mob").filter(nonce=nonce, user__isnull=True).first()
     if not nonce or rsvp is None:
         raise UnsubscribeError(_("This unsubscribe link is not valid."), code="unsubscribe_invalid")
