@@ -111,7 +111,12 @@ class Business(TimeStampedModel):
         verbose_name_plural = _("businesses")
         ordering = ["name"]
         indexes = [
-            models.Index(fields=["latitude", "longitude"]),
+            # "Near me": the box and the distance ordering read this index alone (status
+            # included, so hidden shops are skipped without touching the table).
+            models.Index(fields=["latitude", "longitude", "status"], name="business_position_idx"),
+            # The directory in alphabetical order, whole or by category, a page at a time.
+            models.Index(fields=["name", "id"], name="business_name_idx"),
+            models.Index(fields=["category", "name", "id"], name="business_category_name_idx"),
             models.Index(fields=["chapter", "status"]),
             models.Index(fields=["website"]),
         ]
