@@ -8,7 +8,8 @@ connection they use is never shared between threads. Because every app process (
 machine) writes the totals to the database, a report posted anywhere reaches every viewer
 within a tick, and only committed figures are ever sent.
 
-Paths: ``/live/<slug>/stream`` (the stream) and ``/healthz``.
+Paths: ``/live/<slug>/stream`` (the stream), ``/healthz`` and ``/stats`` (how many mobs
+are watched, by how many viewers, and how many database reads were made).
 """
 
 from __future__ import annotations
@@ -127,6 +128,14 @@ class Hub:
             channel.task = asyncio.create_task(self._run(channel), name=f"live:{slug}")
         return channel, queue
 
+    def stats(self) -> dict[str, int]:
+        """Counts for operators and the benchmark suite: nothing about who is watching."""
+        return {
+            "channels": len(self.channels),
+            "viewers": sum(len(c.viewers) for c in self.channels.values()),
+            "reads": self.reads,
+        }
+
     def unsubscribe(self, channel: Channel, queue: asyncio.Queue[dict[str, Any]]) -> None:
         channel.viewers.discard(queue)
         if not channel.viewers:
@@ -211,6 +220,9 @@ class LiveApp:
         path = scope.get("path", "")
         if path == "/healthz":
             await _plain(send, 200, b"ok")
+            return
+        if path == "/stats":
+            await _plain(send, 200, json.dumps(self.hub.stats()).encode())
             return
         match = STREAM_PATH.match(path)
         if match is None or scope.get("method") not in ("GET", "HEAD"):

@@ -96,3 +96,28 @@ def test_live_app_serves_only_streams(path: str) -> None:
         return await _call(app, path, stop=stop)
 
     assert asyncio.run(scenario())[0]["status"] == 404
+
+
+def test_live_app_stats_count_viewers_and_reads_only() -> None:
+    db = FakeDb()
+
+    async def scenario() -> dict[str, Any]:
+        hub = Hub(reader=db, tick=0.02)
+        app = LiveApp(hub)
+        stop = asyncio.Event()
+        viewers = [asyncio.create_task(_call(app, "/live/m/stream", stop=stop)) for _ in range(3)]
+        await asyncio.sleep(0.05)
+        done = asyncio.Event()
+        done.set()
+        sent = await _call(app, "/stats", stop=done)
+        stop.set()
+        await asyncio.gather(*viewers)
+        await hub.close()
+        body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+        return {"status": sent[0]["status"], **json.loads(body)}
+
+    stats = asyncio.run(scenario())
+    assert stats["status"] == 200
+    assert stats["channels"] == 1
+    assert stats["viewers"] == 3
+    assert 1 <= stats["reads"] == db.reads
