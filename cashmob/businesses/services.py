@@ -318,13 +318,23 @@ def business_update(*, business: Business, actor: User, data: dict[str, Any]) ->
 
 @transaction.atomic
 def business_exclude(*, business: Business, actor: User, reason: str = "") -> Business:
-    """The owner (or a moderator) takes the shop out of every future vote, for good."""
+    """The owner (or a moderator) takes the shop out of every future vote, for good.
+
+    Votes still open keep it on their ballot, marked withdrawn: it can no longer win.
+    Mobs still being planned around it lose it and choose again; a mob the shop has
+    been asked about or agreed to is the shop's to answer or decline.
+    """
+    from cashmob.mobs.models import Mob, MobStatus
+
     if not (actor.is_staff or (business.owner_id is not None and business.owner_id == actor.pk)):
         raise BusinessPermissionError(
             _("Only the shop's owner or a moderator can do this."), code="not_allowed"
         )
     Business.objects.filter(pk=business.pk).update(
         status=Business.Status.EXCLUDED, updated_at=timezone.now()
+    )
+    Mob.objects.filter(business=business, status=MobStatus.PLANNING).update(
+        business=None, updated_at=timezone.now()
     )
     business.refresh_from_db()
     audit_record(actor=actor, action="business.exclude", obj=business, data={"reason": reason})

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
 from cashmob.accounts.models import User
-from cashmob.businesses.models import Business
-from cashmob.voting.models import Ballot, DatePoll, ShopVote, Slot, SlotAnswer
+from cashmob.businesses.models import Business, Nomination
+from cashmob.voting.models import Ballot, Candidate, DatePoll, ShopVote, Slot, SlotAnswer
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -22,17 +22,27 @@ if TYPE_CHECKING:
     from cashmob.mobs.models import Mob
 
 
+CHOOSABLE = (Business.Status.NOMINATED, Business.Status.ACTIVE)
+
+
 def eligible_businesses(*, chapter: Chapter, now: datetime | None = None) -> QuerySet[Business]:
-    """Shops that may be put to a vote: listed, not excluded, not mobbed within cool-down."""
+    """Shops that may be put to a vote: listed and not excluded.
+
+    Shops mobbed within the chapter's cool-down stay eligible but come last, marked
+    ``cooling``; the rest come least mobbed first.
+    """
     now = now or timezone.now()
     cutoff = now - timedelta(days=chapter.cooldown_days)
     return (
-        Business.objects.filter(
-            chapter=chapter,
-            status__in=(Business.Status.NOMINATED, Business.Status.ACTIVE),
+        Business.objects.filter(chapter=chapter, status__in=CHOOSABLE)
+        .annotate(
+            cooling=Case(
+                When(last_mobbed_at__gte=cutoff, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
         )
-        .filter(Q(last_mobbed_at__isnull=True) | Q(last_mobbed_at__lt=cutoff))
-        .order_by("mob_count", "name")
+        .order_by("cooling", "mob_count", "name")
     )
 
 
@@ -65,12 +75,38 @@ def _hide_if_secret(mob: Mob, user: User | AnonymousUser | None) -> None:
     raise Http404
 
 
-def vote_candidates(*, vote: ShopVote) -> list:
-    """Candidates with their shops; counts only once the vote is closed."""
-    qs = vote.candidates.select_related("business")
+def vote_candidates(*, vote: ShopVote, now: datetime | None = None) -> list[Candidate]:
+    """Candidates with their shops; counts only once the vote is closed.
+
+    Each carries what voters should weigh: ``cooling`` (mobbed within the chapter's
+    cool-down, so it ranks below shops with as many approvals), ``withdrawn`` (excluded
+    or removed since the vote opened: it cannot win) and ``interests`` (nominations that
+    declared a personal interest in the shop).
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=vote.mob.chapter.cooldown_days)
+    qs = vote.candidates.select_related("business").prefetch_related(
+        Prefetch(
+            "business__nominations",
+            queryset=Nomination.objects.exclude(interest=Nomination.Interest.NONE).select_related(
+                "user"
+            ),
+            to_attr="interests",
+        )
+    )
     if vote.status == "closed":
-        return list(qs.order_by("rank", "id"))
-    return list(qs.order_by("business__name"))
+        candidates = list(qs.order_by("rank", "id"))
+    else:
+        open_order = Case(
+            When(business__last_mobbed_at__gte=cutoff, then=Value(1)), default=Value(0)
+        )
+        candidates = list(qs.order_by(open_order, "business__name"))
+    for candidate in candidates:
+        business = candidate.business
+        candidate.cooling = bool(business.last_mobbed_at and business.last_mobbed_at >= cutoff)  # type: ignore[attr-defined]
+        candidate.withdrawn = business.status not in CHOOSABLE  # type: ignore[attr-defined]
+        candidate.interests = business.interests  # type: ignore[attr-defined]
+    return candidates
 
 
 def ballot_of(*, vote: ShopVote, user: User) -> set[int]:

@@ -28,7 +28,7 @@ from cashmob.voting.models import (
     Slot,
     SlotAnswer,
 )
-from cashmob.voting.selectors import eligible_businesses, mob_members
+from cashmob.voting.selectors import CHOOSABLE, eligible_businesses, mob_members
 
 if TYPE_CHECKING:
     from cashmob.accounts.models import User
@@ -91,8 +91,8 @@ def shop_vote_open(
 ) -> ShopVote:
     """Open an approval vote among the chapter's eligible shops, or a shortlist of them.
 
-    Shops that asked not to be mobbed, were removed, or are on cool-down are not
-    eligible and cannot be listed.
+    Shops that asked not to be mobbed or were removed are not eligible and cannot be
+    listed; shops on cool-down can, and rank below others with as many approvals.
     """
     _require_organiser(mob, actor)
     _require_planning(mob)
@@ -103,7 +103,7 @@ def shop_vote_open(
         wanted = set(business_ids)
         if not wanted <= set(eligible):
             raise VotingError(
-                _("Some of these shops cannot be voted on (excluded or on cool-down)."),
+                _("Some of these shops cannot be voted on (excluded or removed)."),
                 code="ineligible_candidate",
                 field="businesses",
             )
@@ -168,10 +168,14 @@ def ballot_cast(*, vote: ShopVote, user: User, candidate_ids: Iterable[int]) -> 
     if vote.status != PollStatus.OPEN or timezone.now() >= vote.closes_at:
         raise VotingClosedError(_("This vote is closed."), code="vote_closed")
     wanted = set(candidate_ids)
-    valid = set(vote.candidates.filter(pk__in=wanted).values_list("pk", flat=True))
+    valid = set(
+        vote.candidates.filter(pk__in=wanted, business__status__in=CHOOSABLE).values_list(
+            "pk", flat=True
+        )
+    )
     if wanted - valid:
         raise VotingError(
-            _("Choose only among the shops on the ballot."),
+            _("Choose only among the shops on the ballot that can still be chosen."),
             code="invalid_choice",
             field="choices",
         )
@@ -190,17 +194,23 @@ def ballot_cast(*, vote: ShopVote, user: User, candidate_ids: Iterable[int]) -> 
 
 
 def _rank_candidates(vote: ShopVote) -> list[Candidate]:
-    """Most approvals first; ties go to the shop mobbed least, then nominated earliest."""
+    """Most approvals first; a shop withdrawn since the vote opened (excluded or removed)
+    comes last whatever its approvals. Ties go to a shop out of its cool-down, then to the
+    shop mobbed least, then to the one nominated earliest."""
     candidates = list(
         vote.candidates.select_related("business").annotate(
             n=Count("ballots", distinct=True),
             first_nominated=Min("business__nominations__created_at"),
         )
     )
-    far_future = timezone.now() + timedelta(days=36500)
+    now = timezone.now()
+    cutoff = now - timedelta(days=vote.mob.chapter.cooldown_days)
+    far_future = now + timedelta(days=36500)
     candidates.sort(
         key=lambda c: (
+            c.business.status not in CHOOSABLE,
             -c.n,
+            bool(c.business.last_mobbed_at and c.business.last_mobbed_at >= cutoff),
             c.business.mob_count,
             c.first_nominated or far_future,
             c.pk,
@@ -229,7 +239,8 @@ def shop_vote_close(*, vote: ShopVote, actor: User | None) -> ShopVote:
         candidate.approvals = candidate.n  # type: ignore[attr-defined]
         candidate.rank = rank
     Candidate.objects.bulk_update(ranked, ["approvals", "rank"])
-    winner = ranked[0].business if ranked and ranked[0].approvals else None
+    top = ranked[0] if ranked else None
+    winner = top.business if top and top.approvals and top.business.status in CHOOSABLE else None
     vote.winner = winner
     vote.ballot_count = vote.ballots.count()
     vote.save(update_fields=["winner", "ballot_count", "updated_at"])

@@ -13,7 +13,7 @@ from cashmob.businesses.models import Business
 from cashmob.businesses.tests.factories import BusinessFactory
 from cashmob.chapters.tests.factories import ChapterFactory, MembershipFactory, OrganiserFactory
 from cashmob.mobs.models import Mob
-from cashmob.mobs.tests.factories import MobFactory
+from cashmob.mobs.tests.factories import MobFactory, PublishedMobFactory
 from cashmob.voting.exceptions import VotingClosedError, VotingError, VotingPermissionError
 from cashmob.voting.models import Ballot, PollStatus
 from cashmob.voting.services import ballot_cast, shop_vote_cancel, shop_vote_close, shop_vote_open
@@ -50,9 +50,9 @@ def test_shop_vote_open_lists_eligible_shops_and_notifies_members(
     with django_capture_on_commit_callbacks(execute=True):
         vote = _open(mob, organiser)
     listed = set(vote.candidates.values_list("business_id", flat=True))
-    assert listed == {s.pk for s in shops}
+    # Shops on cool-down stay on the ballot (ranked lower); excluded ones never appear.
+    assert listed == {s.pk for s in shops} | {cooling.pk}
     assert excluded.pk not in listed
-    assert cooling.pk not in listed
     assert len(mail.outbox) == 2  # the organiser and the member
     assert "Vote now" in mail.outbox[0].subject
 
@@ -182,3 +182,112 @@ def test_shop_vote_cancel_keeps_the_mob_without_shop(setup) -> None:  # type: ig
     assert vote.status == PollStatus.CANCELLED
     mob.refresh_from_db()
     assert mob.business is None
+
+
+def test_eligible_businesses_lists_shops_on_cool_down_last_and_marked(setup) -> None:  # type: ignore[no-untyped-def]
+    from cashmob.voting.selectors import eligible_businesses
+
+    chapter, _organiser, _mob, shops = setup
+    Business.objects.filter(pk=shops[0].pk).update(
+        last_mobbed_at=timezone.now() - timedelta(days=10), mob_count=1
+    )
+    eligible = list(eligible_businesses(chapter=chapter))
+    assert [b.pk for b in eligible] == [shops[1].pk, shops[2].pk, shops[0].pk]
+    assert [b.cooling for b in eligible] == [False, False, True]
+
+
+def test_shop_vote_close_ranks_a_shop_on_cool_down_below_an_equal_one(setup) -> None:  # type: ignore[no-untyped-def]
+    chapter, organiser, mob, shops = setup
+    vote = _open(mob, organiser)
+    # Mobbed recently, but never counted (e.g. an old mob entered by hand): only the
+    # cool-down, not the mob count, separates the two.
+    Business.objects.filter(pk=shops[0].pk).update(
+        last_mobbed_at=timezone.now() - timedelta(days=3)
+    )
+    a, b, _c = (vote.candidates.get(business=s) for s in shops)
+    ballot_cast(vote=vote, user=_member(chapter), candidate_ids=[a.pk, b.pk])
+    closed = shop_vote_close(vote=vote, actor=organiser)
+    assert closed.winner == shops[1]
+    assert list(closed.candidates.order_by("rank").values_list("business", flat=True)[:2]) == [
+        shops[1].pk,
+        shops[0].pk,
+    ]
+
+
+def test_shop_vote_close_never_chooses_a_shop_excluded_while_the_vote_was_open(setup) -> None:  # type: ignore[no-untyped-def]
+    from cashmob.businesses.services import business_exclude
+
+    chapter, organiser, mob, shops = setup
+    owner = UserFactory()
+    Business.objects.filter(pk=shops[0].pk).update(owner=owner)
+    vote = _open(mob, organiser)
+    a, b, _c = (vote.candidates.get(business=s) for s in shops)
+    ballot_cast(vote=vote, user=_member(chapter), candidate_ids=[a.pk])
+    ballot_cast(vote=vote, user=_member(chapter), candidate_ids=[a.pk, b.pk])
+    shops[0].refresh_from_db()
+    business_exclude(business=shops[0], actor=owner)
+    closed = shop_vote_close(vote=vote, actor=organiser)
+    assert closed.winner == shops[1]
+    ranks = dict(closed.candidates.values_list("business", "rank"))
+    assert ranks[shops[0].pk] == 3  # most approvals, but withdrawn: last
+    mob.refresh_from_db()
+    assert mob.business == shops[1]
+
+
+def test_shop_vote_close_with_only_a_withdrawn_shop_approved_chooses_none(setup) -> None:  # type: ignore[no-untyped-def]
+    chapter, organiser, mob, shops = setup
+    vote = _open(mob, organiser)
+    a = vote.candidates.get(business=shops[0])
+    ballot_cast(vote=vote, user=_member(chapter), candidate_ids=[a.pk])
+    Business.objects.filter(pk=shops[0].pk).update(status=Business.Status.REMOVED)
+    assert shop_vote_close(vote=vote, actor=organiser).winner is None
+    mob.refresh_from_db()
+    assert mob.business is None
+
+
+def test_ballot_cast_for_a_withdrawn_shop_is_refused(setup) -> None:  # type: ignore[no-untyped-def]
+    chapter, organiser, mob, shops = setup
+    vote = _open(mob, organiser)
+    a = vote.candidates.get(business=shops[0])
+    Business.objects.filter(pk=shops[0].pk).update(status=Business.Status.EXCLUDED)
+    with pytest.raises(VotingError) as caught:
+        ballot_cast(vote=vote, user=_member(chapter), candidate_ids=[a.pk])
+    assert caught.value.code == "invalid_choice"
+    assert not Ballot.objects.filter(vote=vote).exists()
+
+
+def test_business_exclude_takes_the_shop_off_mobs_still_being_planned(setup) -> None:  # type: ignore[no-untyped-def]
+    from cashmob.businesses.services import business_exclude
+
+    chapter, _organiser, mob, shops = setup
+    Mob.objects.filter(pk=mob.pk).update(business=shops[0])
+    published = PublishedMobFactory(chapter=chapter, business=shops[0])
+    business_exclude(business=shops[0], actor=UserFactory(is_staff=True))
+    mob.refresh_from_db()
+    published.refresh_from_db()
+    assert mob.business is None
+    assert published.business == shops[0]  # agreed with the shop: its to decline
+
+
+def test_vote_page_shows_cool_down_withdrawal_and_declared_interests(setup, client) -> None:  # type: ignore[no-untyped-def]
+    from cashmob.businesses.models import Nomination
+
+    chapter, organiser, mob, shops = setup
+    nominator = UserFactory(display_name="Camille")
+    MembershipFactory(chapter=chapter, user=nominator)
+    Nomination.objects.create(
+        business=shops[1], user=nominator, chapter=chapter, interest=Nomination.Interest.FAMILY
+    )
+    vote = _open(mob, organiser)
+    Business.objects.filter(pk=shops[0].pk).update(status=Business.Status.EXCLUDED)
+    Business.objects.filter(pk=shops[2].pk).update(
+        last_mobbed_at=timezone.now() - timedelta(days=3), mob_count=1
+    )
+    client.force_login(_member(chapter))
+    page = client.get(f"/choose/votes/{vote.pk}/").content.decode()
+    assert "Withdrawn: the shop asked not to be mobbed" in page
+    assert "Mobbed recently: ranks after shops with as many votes" in page
+    assert "Nominated by Camille, who declared: A relative or partner owns or works there" in page
+    withdrawn = vote.candidates.get(business=shops[0])
+    assert f'value="{withdrawn.pk}" id="id_choices_' in page
+    assert page.count(" disabled>") == 1
