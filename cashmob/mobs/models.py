@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cashmob.core.models import TimeStampedModel
@@ -223,6 +227,19 @@ class Mob(TimeStampedModel):
 
     def is_secret_at(self, moment) -> bool:
         return self.reveal_at is not None and moment < self.reveal_at
+
+    def public_title(self, moment: datetime | None = None) -> str:
+        """The title anyone may see at ``moment`` (default: now): while the shop is a
+        secret, one that names the city only (titles usually name the shop), in the
+        chapter's language."""
+        if not self.is_secret_at(moment or timezone.now()):
+            return self.title
+        with translation.override(self.chapter.language):
+            return gettext("Secret cash mob in %(city)s") % {"city": self.chapter.city}
+
+    def public_description(self, moment: datetime | None = None) -> str:
+        """The description, unless the shop is still a secret (it usually describes it)."""
+        return "" if self.is_secret_at(moment or timezone.now()) else self.description
 
 
 class ConsentRequest(TimeStampedModel):

@@ -179,7 +179,7 @@ def mob_dashboard_get(*, mob: Mob) -> Dashboard:
     from cashmob.voting.models import Ballot, DatePoll, ShopVote
     from cashmob.voting.selectors import date_poll_ranking, eligible_businesses, vote_candidates
 
-    votes = list(ShopVote.objects.filter(mob=mob).select_related("winner"))
+    votes = list(ShopVote.objects.filter(mob=mob).select_related("winner", "mob__chapter"))
     polls = list(DatePoll.objects.filter(mob=mob).select_related("chosen"))
     vote = votes[0] if votes else None
     poll = polls[0] if polls else None

@@ -278,7 +278,7 @@ def mob_reveal_schedule(*, mob: Mob) -> None:
 def _mob_context(mob: Mob) -> dict[str, Any]:
     secret = mob.reveal_at is not None and mob.reveal_at > timezone.now()
     return {
-        "mob_title": mob.title,
+        "mob_title": mob.public_title(),
         "mob_url": mob_url(mob),
         "checkin_url": absolute_url("checkin:me", slug=mob.slug),
         "chapter_name": mob.chapter.name,

@@ -14,13 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cashmob.core.email import email_attachments, email_render
+from cashmob.core.email import Message, email_attachments, email_render
 from cashmob.core.links import absolute_url, nonce_token, token_nonce
 from cashmob.notifications.models import PREFERENCE_FIELD, Kind, Notification
 
@@ -161,7 +160,7 @@ def notification_deliver(*, notification_id: int) -> bool:
                 "List-Unsubscribe": f"<{unsubscribe}>",
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             }
-        message = EmailMultiAlternatives(
+        message = Message(
             subject=subject,
             body=text,
             to=[recipient.email],

@@ -23,7 +23,8 @@ def _location(mob: Mob, *, now: datetime) -> str:
 
 
 def _description(mob: Mob, *, now: datetime) -> str:
-    lines = [mob.description] if mob.description else []
+    description = mob.public_description(now)
+    lines = [description] if description else []
     lines.append(f"{mob.pledge.format(mob.chapter.language)} · {mob.meeting_point}")
     if mob.notes_for_mobbers:
         lines.append(mob.notes_for_mobbers)
@@ -36,7 +37,7 @@ def mob_event(mob: Mob, *, now: datetime | None = None) -> Event:
     zone = ZoneInfo(mob.chapter.time_zone)
     event = Event()
     event.add("uid", f"mob-{mob.pk}@cashmob")
-    event.add("summary", mob.title)
+    event.add("summary", mob.public_title(now))
     if mob.starts_at is None or mob.ends_at is None:
         raise ValueError("A mob without a time has no calendar event.")
     # Local times with their zone, so calendars show the chapter's wall-clock time.
@@ -76,7 +77,7 @@ def calendar_links(mob: Mob) -> dict[str, str]:
     google = "https://calendar.google.com/calendar/render?" + urlencode(
         {
             "action": "TEMPLATE",
-            "text": mob.title,
+            "text": mob.public_title(now),
             "dates": f"{start.strftime(fmt)}/{end.strftime(fmt)}",
             "details": details,
             "location": location,
@@ -85,7 +86,7 @@ def calendar_links(mob: Mob) -> dict[str, str]:
     )
     outlook = "https://outlook.live.com/calendar/0/deeplink/compose?" + urlencode(
         {
-            "subject": mob.title,
+            "subject": mob.public_title(now),
             "startdt": start.isoformat(),
             "enddt": end.isoformat(),
             "body": details,
@@ -97,7 +98,7 @@ def calendar_links(mob: Mob) -> dict[str, str]:
     yahoo = "https://calendar.yahoo.com/?" + urlencode(
         {
             "v": "60",
-            "title": mob.title,
+            "title": mob.public_title(now),
             "st": start.strftime(fmt),
             "et": end.strftime(fmt),
             "desc": details,

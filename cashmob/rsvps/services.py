@@ -102,14 +102,27 @@ def _take_place(mob: Mob, pledge_minor: int, *, from_waiting_list: bool) -> bool
     return queryset.update(**changes) == 1
 
 
+def _lock_mob(mob_id: int) -> None:
+    """Take the mob's row lock before anything else about its places and totals.
+
+    Every change to a mob's RSVPs (a place taken, a pledge changed, a cancellation and
+    the promotions it makes) then runs one at a time per mob, and always locks the mob
+    before any RSVP row, so two of them never wait on each other. Without it, on
+    PostgreSQL, a newcomer refused a place could join the waiting list just after a
+    cancellation found nobody waiting: a free place, and someone waiting for it.
+    SQLite's immediate transactions already run one writer at a time.
+    """
+    Mob.objects.select_for_update().filter(pk=mob_id).values_list("pk", flat=True).first()
+
+
 def _place(rsvp: Rsvp) -> Rsvp:
     """Confirm ``rsvp`` if there is room, else put it at the end of the waiting list.
 
-    The time is read only once the UPDATE holds the mob's row lock: requests then get
-    their place and queue times in the order they got the lock, so on PostgreSQL (where
-    transactions overlap) nobody's queue time is earlier than a place given after it.
+    The mob's row is locked first (:func:`_lock_mob`), and the time is read under that
+    lock: requests get their place and queue times in the order they got the lock.
     """
     mob = rsvp.mob
+    _lock_mob(mob.pk)
     if _take_place(mob, rsvp.pledge_minor, from_waiting_list=False):
         rsvp.status = RsvpStatus.CONFIRMED
         rsvp.confirmed_at = timezone.now()
@@ -128,7 +141,7 @@ def _after_change(mob: Mob) -> None:
     # also keyed per mob, so a dip and a return never tells anyone twice).
     if mob.tipping_point and mob.rsvp_count == mob.tipping_point:
         context = {
-            "mob_title": mob.title,
+            "mob_title": mob.public_title(),
             "mob_url": mob_url(mob),
             "count": mob.rsvp_count,
             "tipping_point": mob.tipping_point,
@@ -168,7 +181,7 @@ def _confirmation(rsvp: Rsvp) -> None:
     """The RSVP's confirmation (or waiting-list) email, with the calendar file attached."""
     mob = rsvp.mob
     context = {
-        "mob_title": mob.title,
+        "mob_title": mob.public_title(),
         "mob_url": mob_url(mob),
         "status": rsvp.status,
         "pledge_minor": rsvp.pledge_minor,
@@ -282,7 +295,7 @@ def rsvp_create_guest(
         template="rsvps/guest_confirm",
         context={
             "recipient_name": rsvp.guest_name,
-            "mob_title": mob.title,
+            "mob_title": mob.public_title(),
             "confirm_url": guest_url(rsvp),
             "pledge_minor": pledge_minor,
             "currency": currency,
@@ -339,6 +352,7 @@ def _require_owner(rsvp: Rsvp, actor: User | None) -> None:
 def rsvp_change_pledge(*, rsvp: Rsvp, actor: User | None, pledge_minor: int, currency: str) -> Rsvp:
     if rsvp.user_id is not None:
         _require_owner(rsvp, actor)
+    _lock_mob(rsvp.mob_id)
     rsvp = (
         Rsvp.objects.select_for_update(of=("self",)).select_related("mob__chapter").get(pk=rsvp.pk)
     )
@@ -367,13 +381,14 @@ def rsvp_cancel(*, rsvp: Rsvp, actor: User | None) -> Rsvp:
     mob = Mob.objects.select_related("chapter", "business").get(pk=rsvp.mob_id)
     if mob.starts_at is not None and mob.starts_at <= now:
         raise RsvpConflictError(_("This mob has already started."), code="mob_started")
-    # Locked, so a simultaneous promotion from the waiting list cannot change the status
-    # between this read and the counters below.
-    previous = (
+    # Locked (the mob, then the RSVP), so neither a promotion nor a pledge change can
+    # alter the status or the pledge between this read and the counters below.
+    _lock_mob(mob.pk)
+    previous, pledge_minor = (
         Rsvp.objects.select_for_update(of=("self",))
         .filter(pk=rsvp.pk)
-        .values_list("status", flat=True)
-        .first()
+        .values_list("status", "pledge_minor")
+        .get()
     )
     updated = Rsvp.objects.filter(pk=rsvp.pk, status__in=ACTIVE).update(
         status=RsvpStatus.CANCELLED, cancelled_at=now, updated_at=now
@@ -383,7 +398,7 @@ def rsvp_cancel(*, rsvp: Rsvp, actor: User | None) -> Rsvp:
     if previous == RsvpStatus.CONFIRMED:
         Mob.objects.filter(pk=mob.pk).update(
             rsvp_count=F("rsvp_count") - 1,
-            pledged_total_minor=F("pledged_total_minor") - rsvp.pledge_minor,
+            pledged_total_minor=F("pledged_total_minor") - pledge_minor,
         )
     elif previous == RsvpStatus.WAITING:
         Mob.objects.filter(pk=mob.pk).update(waiting_count=F("waiting_count") - 1)
@@ -394,8 +409,10 @@ def rsvp_cancel(*, rsvp: Rsvp, actor: User | None) -> Rsvp:
     return rsvp
 
 
+@transaction.atomic
 def waiting_list_promote(*, mob: Mob) -> list[Rsvp]:
     """Give freed places to the people waiting, in the order they joined the list."""
+    _lock_mob(mob.pk)
     promoted: list[Rsvp] = []
     while True:
         candidate = (
@@ -435,7 +452,6 @@ def waiting_position(*, rsvp: Rsvp) -> int | None:
     return ahead.count() + 1
 
 
-@transaction.atomic
 @transaction.atomic
 def rsvp_attach_guest_rsvps(*, user: User, email: str) -> int:
     """Give a new account the guest RSVPs made earlier with its verified address.
@@ -564,7 +580,7 @@ def tipping_points_check_due(*, now: datetime | None = None) -> int:
             event_key=f"mob:{mob.pk}:tipping_missed",
             template="rsvps/tipping_missed",
             context={
-                "mob_title": mob.title,
+                "mob_title": mob.public_title(),
                 "count": mob.rsvp_count,
                 "tipping_point": mob.tipping_point,
                 "dashboard_url": absolute_url("mobs:dashboard", slug=mob.slug),

@@ -162,7 +162,7 @@ def mob_ics(request: HttpRequest, slug: str) -> HttpResponse:
     if mob.starts_at is None:
         raise Http404
     response = HttpResponse(
-        calendar_bytes([mob], name=mob.title), content_type="text/calendar; charset=utf-8"
+        calendar_bytes([mob], name=mob.public_title()), content_type="text/calendar; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{mob.slug}.ics"'
     return response

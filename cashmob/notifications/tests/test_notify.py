@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import email.policy
+import re
+
 import pytest
 from django.core import mail
 
@@ -64,6 +67,14 @@ def test_notify_email_has_one_click_unsubscribe_headers(django_capture_on_commit
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert "/notifications/unsubscribe/" in message.extra_headers["List-Unsubscribe"]
     assert "/notifications/unsubscribe/" in message.body
+    # On the wire, for SMTP as for files: one plain header line that mail clients read
+    # (folded into encoded words, the address would be ignored).
+    for policy in (email.policy.SMTP, email.policy.default):
+        sent = message.message(policy=policy).as_bytes()
+        header = next(line for line in sent.splitlines() if line.startswith(b"List-Unsubscribe:"))
+        assert re.fullmatch(
+            rb"List-Unsubscribe: <https?://\S+/notifications/unsubscribe/\S+>", header
+        )
 
 
 def test_notify_speaks_the_recipients_language(django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]

@@ -3,7 +3,11 @@
 Requests go through a real server (granian, six worker processes, as ``cashmob run``)
 on the real test database, SQLite or PostgreSQL.
 
-Proven once by hand (SQLite, 2026-11-29): with ``_take_place`` replaced by a naive
+Proven by hand on PostgreSQL 15 (2026-11-29): with ``_take_place`` replaced by a naive
+read-then-write, this test failed twice in a row, with 12 and then 6 RSVPs confirmed for
+5 places: PostgreSQL's transactions overlap, so the naive version overbooks at once.
+
+Proven once by hand on SQLite (2026-11-29): with ``_take_place`` replaced by a naive
 read-then-write (read ``mob.rsvp_count``, compare it with the capacity, then save the
 count plus one, without the surrounding transaction) this test failed with 15 confirmed
 RSVPs for 5 places once the gap between the read and the write was 200 ms (the time a
@@ -24,6 +28,7 @@ from cashmob.core.tests.live import live_server, post, session_for
 from cashmob.mobs.models import Mob
 from cashmob.mobs.tests.factories import PublishedMobFactory
 from cashmob.rsvps.models import Rsvp, RsvpStatus
+from cashmob.rsvps.services import rsvp_create, waiting_position
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -65,9 +70,57 @@ def test_rsvp_concurrent_requests_never_overbook(tmp_path) -> None:  # type: ign
     assert Rsvp.objects.filter(mob=mob).count() == PEOPLE
     assert (mob.rsvp_count, mob.waiting_count) == (PLACES, PEOPLE - PLACES)
     assert mob.pledged_total_minor == PLACES * 2500
-    # The waiting list is in the order people joined it, with no ties left unbroken.
+    # Everyone waiting is shown a distinct place in the queue, with no gap and no tie.
+    assert sorted(waiting_position(rsvp=r) for r in waiting) == list(range(1, len(waiting) + 1))
     queued = [r.queued_at for r in waiting]
-    assert queued == sorted(queued)
     # Everyone confirmed joined before everyone waiting: nobody overtook the queue.
     assert max(r.confirmed_at for r in confirmed) <= min(queued)  # type: ignore[type-var]
     assert Mob.objects.get(pk=mob.pk).rsvp_count <= PLACES
+
+
+ROUNDS = 6
+
+
+def test_rsvp_racing_a_cancellation_never_leaves_a_free_place_and_a_queue(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A cancellation and a newcomer's RSVP at the same moment, on mobs of one place:
+    whichever comes first, the newcomer ends with the place, never on the waiting list
+    beside a free place (each mob's row is locked before its places change)."""
+    chapter = ChapterFactory(currency="EUR", default_pledge_minor=2000)
+    mobs = [
+        PublishedMobFactory(business__chapter=chapter, capacity=1, pledge_minor=2000)
+        for _ in range(ROUNDS)
+    ]
+    leaving = [UserFactory() for _ in mobs]
+    coming = [UserFactory() for _ in mobs]
+    for mob, user in zip(mobs, leaving, strict=True):
+        rsvp_create(mob=mob, user=user, pledge_minor=2000, currency="EUR")
+    statuses: list[int] = []
+    with live_server(tmp_path, workers=4) as base:
+        for mob, out, into in zip(mobs, leaving, coming, strict=True):
+            barrier = threading.Barrier(2)
+            requests = [
+                (f"{base}/rsvp/{mob.slug}/cancel/", {}, session_for(out)),
+                (
+                    f"{base}/rsvp/{mob.slug}/",
+                    {"pledge": "20", "currency": "EUR"},
+                    session_for(into),
+                ),
+            ]
+
+            def send(
+                url: str, data: dict[str, str], headers: dict[str, str], barrier: threading.Barrier
+            ) -> None:
+                barrier.wait(timeout=30)
+                statuses.append(post(url, data, headers))
+
+            threads = [threading.Thread(target=send, args=(*r, barrier)) for r in requests]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=60)
+    assert statuses == [302] * (2 * ROUNDS), statuses
+    for mob, out, into in zip(mobs, leaving, coming, strict=True):
+        mob.refresh_from_db()
+        assert Rsvp.objects.get(mob=mob, user=out).status == RsvpStatus.CANCELLED
+        assert Rsvp.objects.get(mob=mob, user=into).status == RsvpStatus.CONFIRMED
+        assert (mob.rsvp_count, mob.waiting_count, mob.pledged_total_minor) == (1, 0, 2000)

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from icalendar import Calendar
 
 from cashmob.accounts.tests.factories import UserFactory
@@ -154,6 +155,28 @@ def test_mob_ics_carries_the_chapters_time_zone(client) -> None:  # type: ignore
     assert event["dtstart"].dt.hour == 18
     assert event["dtstart"].dt == starts
     assert calendar.walk("VTIMEZONE")
+
+
+def test_mob_calendar_file_and_links_keep_a_secret_shop_secret(client) -> None:  # type: ignore[no-untyped-def]
+    starts = timezone.now() + timedelta(days=5)
+    mob = _mob(
+        title="Cash mob chez Fromagerie Dupont",
+        description="Les fromages de Dupont",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        reveal_at=starts - timedelta(hours=2),
+        business__name="Fromagerie Dupont",
+    )
+    city = mob.chapter.city
+    ics = client.get(reverse("rsvps:ics", args=[mob.slug])).content.decode()
+    page = client.get(mob.get_absolute_url()).content.decode()
+    assert "Dupont" not in ics
+    assert f"SUMMARY:Cash mob secret à {city}" in ics.replace("\r\n ", "")
+    for link in ("calendar.google.com", "outlook.live.com", "calendar.yahoo.com"):
+        href = page.split(link, 1)[1].split('"', 1)[0]
+        assert "Dupont" not in href
+    assert mob.public_title() == f"Cash mob secret à {city}"
+    assert mob.public_title(mob.reveal_at) == "Cash mob chez Fromagerie Dupont"
 
 
 def test_my_mobs_lists_rsvps_and_feed_shows_only_mine(client) -> None:  # type: ignore[no-untyped-def]
