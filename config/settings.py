@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from pathlib import Path
 
 import dj_database_url
@@ -44,14 +45,27 @@ def _secret_key() -> str:
         raise ImproperlyConfigured("SECRET_KEY must be set when CASHMOB_ENV=production.")
     # A local install keeps one generated key so sessions survive restarts.
     key_file = DATA_DIR / "secret_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(64))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
+    try:
+        # Created private and exclusively: never readable by others, even for a moment,
+        # and two processes starting at once keep the same key.
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_urlsafe(64))
+    for _attempt in range(50):
+        key = key_file.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.01)  # another process created the file and is writing it
+    raise ImproperlyConfigured(f"{key_file} is empty; delete it to generate a new key.")
 
 
 SECRET_KEY = _secret_key()
-DEBUG = env_bool("DEBUG", default=not PRODUCTION)
+CSRF_FAILURE_VIEW = "cashmob.core.views.csrf_failure"
+# Production never shows debug pages, whatever DEBUG says.
+DEBUG = env_bool("DEBUG", default=not PRODUCTION) and not PRODUCTION
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,[::1]")
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when CASHMOB_ENV=production.")
@@ -337,6 +351,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    # Load balancers check health over plain HTTP on the private network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -25,6 +25,7 @@ urlpatterns = [
     path("favicon.ico", core_views.favicon, name="favicon"),
 ]
 
+handler400 = "cashmob.core.views.bad_request"
 handler403 = "cashmob.core.views.permission_denied"
 handler404 = "cashmob.core.views.page_not_found"
 handler500 = "cashmob.core.views.server_error"

@@ -6,13 +6,16 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
+from allauth.core import context as allauth_context
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp, SocialLogin
 from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
 from django.http import Http404, HttpRequest
 from django.utils import translation
 
 from cashmob.accounts.models import User
+from cashmob.core.email import email_enqueue_rendered
 
 
 def active_language() -> str:
@@ -44,9 +47,15 @@ class AccountAdapter(DefaultAccountAdapter):
         return user
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
-        """Write every account email in its recipient's language, not the sender's."""
+        """Write every account email in its recipient's language, not the sender's, and
+        send it from the task queue: a mail server that is slow or down delays the
+        message and never fails the sign-up or reset page."""
         with translation.override(recipient_language(email=email)):
-            super().send_mail(template_prefix, email, context)
+            request = allauth_context.request
+            ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+            ctx.update(context)
+            message = self.render_mail(template_prefix, email, ctx)
+        email_enqueue_rendered(message)
 
 
 class ProviderNotConfiguredError(SocialApp.DoesNotExist, Http404):

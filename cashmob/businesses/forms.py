@@ -6,6 +6,7 @@ the forms reject what is malformed so that nothing malformed reaches them.
 
 from __future__ import annotations
 
+import math
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -68,6 +69,8 @@ class CoordinateField(forms.DecimalField):
             return None
         if not number.is_finite():
             raise ValidationError(self.error_messages["invalid"], code="invalid")
+        if abs(number) > 180:
+            return number  # out of range: the field's limits say so, rounding could not
         return number.quantize(SIX_PLACES, rounding=ROUND_HALF_EVEN)
 
 
@@ -362,7 +365,7 @@ class BBoxForm(forms.Form):
         except ValueError:
             raise ValidationError(_("Expected west,south,east,north."), code="invalid") from None
         values = (west, south, east, north)
-        if any(v != v for v in values):  # NaN
+        if not all(math.isfinite(v) for v in values):  # NaN, inf, 1e400
             raise ValidationError(_("Expected west,south,east,north."), code="invalid")
         south, north = max(-90.0, south), min(90.0, north)
         if south > north:

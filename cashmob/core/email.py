@@ -10,7 +10,10 @@ Templates for a message named ``NAME`` live at ``email/NAME.subject.txt`` (one l
 
 from __future__ import annotations
 
+import email.policy
 from collections.abc import Mapping, Sequence
+from email.message import EmailMessage as PyEmailMessage
+from email.policy import Policy
 from typing import Any
 
 from django.conf import settings
@@ -19,6 +22,19 @@ from django.db import transaction
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import translation
+
+
+class Message(EmailMultiAlternatives):
+    """A message whose header lines are only folded past RFC 5322's 998 characters.
+
+    The default policies fold at 78, and a long address then turns a header such as
+    ``List-Unsubscribe: <https://...>`` into encoded words that mail clients ignore,
+    which silently breaks one-click unsubscribe.
+    """
+
+    def message(self, *, policy: Policy | None = email.policy.default) -> PyEmailMessage:
+        base = policy or email.policy.default
+        return super().message(policy=base.clone(max_line_length=998))
 
 
 def email_render(
@@ -48,7 +64,7 @@ def email_attachments(context: Mapping[str, Any]) -> list[tuple[str, bytes, str]
 
         mob = Mob.objects.select_related("chapter", "business").filter(pk=mob_id).first()
         if mob is not None and mob.starts_at is not None:
-            data = calendar_bytes([mob], name=mob.title)
+            data = calendar_bytes([mob], name=mob.public_title())
             attachments.append(("cashmob.ics", data, "text/calendar; method=PUBLISH"))
     return attachments
 
@@ -64,11 +80,58 @@ def send_templated_email(
     raising, which marks the task failed in the queue.
     """
     subject, text, html = email_render(template=template, context=context, language=language)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=list(to))
+    message = Message(subject=subject, body=text, to=list(to))
     message.attach_alternative(html, "text/html")
     for name, data, mimetype in email_attachments(context):
         message.attach(name, data, mimetype)
     return message.send()
+
+
+@task(queue_name="default")
+def send_rendered_email(
+    *,
+    to: list[str],
+    subject: str,
+    text: str,
+    html: str = "",
+    from_email: str = "",
+    headers: dict[str, str] | None = None,
+) -> int:
+    """Send a message rendered by the caller (allauth's account emails); 0 or 1 sent."""
+    message = Message(
+        subject=subject,
+        body=text,
+        from_email=from_email or None,
+        to=list(to),
+        headers=headers or {},
+    )
+    if html:
+        message.attach_alternative(html, "text/html")
+    return message.send()
+
+
+def email_enqueue_rendered(message: EmailMultiAlternatives) -> None:
+    """Queue an already rendered message once the current transaction commits.
+
+    A slow or unreachable mail server then delays the message, never the page.
+    """
+    html = next(
+        (content for content, mimetype in message.alternatives if mimetype == "text/html"), ""
+    )
+    to = [str(address) for address in message.to]
+    subject, text = str(message.subject), str(message.body)
+    from_email = str(message.from_email or "")
+    headers = {str(k): str(v) for k, v in (message.extra_headers or {}).items()}
+    transaction.on_commit(
+        lambda: send_rendered_email.enqueue(
+            to=to,
+            subject=subject,
+            text=text,
+            html=str(html),
+            from_email=from_email,
+            headers=headers,
+        )
+    )
 
 
 def email_enqueue(

@@ -2,8 +2,15 @@ from __future__ import annotations
 
 from django.db import connection
 from django.db.models import F
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
 from cashmob.chapters.selectors import chapter_list_active
@@ -52,6 +59,17 @@ def domain_error_response(request: HttpRequest, error: DomainError) -> HttpRespo
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "403.html", status=403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without its security token (an old page, cookies off): in the site's
+    look, with a way back, rather than Django's bare page."""
+    return render(request, "403_csrf.html", status=403)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    # Standalone like the 500 page: the request may carry a host name this site refuses.
+    return HttpResponseBadRequest(render_to_string("400.html"))
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -11,7 +11,8 @@ from django.utils import timezone
 from cashmob.accounts.models import User
 from cashmob.accounts.tests.mailbox import html_part, text_part
 
-pytestmark = pytest.mark.django_db
+# Account emails leave through the task queue once the request commits: real commits.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 LINK = "https://cashmob.example/accounts/some/link/"
 # Every message allauth sends, with the context it passes.

@@ -11,7 +11,8 @@ from cashmob.accounts.models import User
 from cashmob.accounts.tests.factories import PASSWORD, UserFactory
 from cashmob.accounts.tests.mailbox import html_part, text_part
 
-pytestmark = pytest.mark.django_db
+# Account emails leave through the task queue once the request commits: real commits.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 NEW_PASSWORD = "another long passphrase 77"
 

@@ -72,3 +72,10 @@ def test_bbox_form_normalises(raw: str, expected: tuple[float, ...]) -> None:
     form = BBoxForm({"bbox": raw})
     assert form.is_valid(), form.errors
     assert form.cleaned_data["bbox"] == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("value", ["1e22", "-1e30", "99999999999999999999999999"])
+def test_nomination_form_huge_coordinates_are_field_errors(value: str) -> None:
+    form = NominationForm(form_data(latitude=value, longitude=value))
+    assert not form.is_valid()
+    assert {"latitude", "longitude"} <= set(form.errors)

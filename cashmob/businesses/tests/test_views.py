@@ -553,7 +553,9 @@ def test_map_data_is_capped_and_has_no_n_plus_one(
     assert data["truncated"]
 
 
-@pytest.mark.parametrize("bbox", ["", "x", "1,2,3", "1,2,3,4,5", "0,10,1,5", "nan,0,1,1"])
+@pytest.mark.parametrize(
+    "bbox", ["", "x", "1,2,3", "1,2,3,4,5", "0,10,1,5", "nan,0,1,1", "inf,1,2,3", "1e400,0,1,1"]
+)
 def test_map_data_bad_bbox_is_400(client: Client, bbox: str) -> None:
     response = client.get(reverse("businesses:map_data"), {"bbox": bbox})
     assert response.status_code == 400

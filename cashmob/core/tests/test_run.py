@@ -57,3 +57,57 @@ def test_run_serves_home_page_and_health_check(tmp_path) -> None:  # type: ignor
     assert process.returncode == 0, output
     assert f"http://127.0.0.1:{port}/" in output
     assert (tmp_path / "static" / "admin").is_dir()
+
+
+def _wait_for_health(process: subprocess.Popen[str], base: str) -> None:
+    deadline = time.monotonic() + STARTUP_LIMIT
+    while True:
+        assert process.poll() is None, process.communicate()[0]
+        try:
+            _get(f"{base}/healthz")
+            return
+        except (URLError, ConnectionError):
+            assert time.monotonic() < deadline, "cashmob run did not answer in time"
+            time.sleep(0.3)
+
+
+@pytest.mark.slow
+def test_run_in_production_starts_on_an_empty_database_and_dies_with_its_supervisor(
+    tmp_path,
+) -> None:  # type: ignore[no-untyped-def]
+    """Production skips the demo world instead of refusing to start, and answers health
+    checks over plain HTTP; when the supervisor is killed outright, its servers go too."""
+    port = free_port()
+    env = child_env(
+        tmp_path,
+        CASHMOB_ENV="production",
+        SECRET_KEY="a-production-secret-key-for-this-test-only-" + "x" * 20,
+        ALLOWED_HOSTS="127.0.0.1",
+    )
+    process = subprocess.Popen(  # noqa: S603
+        [*CASHMOB, "run", "--port", str(port), "--workers", "1", "--no-worker"],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for_health(process, base)
+        assert _get(f"{base}/healthz")[0] == 200  # no redirect to https
+        process.kill()  # SIGKILL: the supervisor cannot clean up after itself
+        output = process.communicate(timeout=30)[0]
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                _get(f"{base}/healthz")
+            except (URLError, ConnectionError):
+                break
+            assert time.monotonic() < deadline, "the web server outlived its supervisor"
+            time.sleep(0.2)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert "the demo world is not loaded in production" in output

@@ -9,6 +9,7 @@ command fails; Ctrl-C or SIGTERM stops both cleanly.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import socket
@@ -18,6 +19,7 @@ import time
 from types import FrameType
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
@@ -27,6 +29,16 @@ from django.db import connections
 #: 25 s; the single blocking thread still serves one request at a time.
 DEFAULT_BACKPRESSURE = 128
 STOP_TIMEOUT = 10.0
+#: prctl(2)'s option that sends the child a signal when its parent dies.
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In a child, before it runs: ask Linux to stop it if this supervisor dies, even by
+    SIGKILL, so no server is left holding the ports."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _port_open(host: str, port: int) -> bool:
@@ -108,7 +120,9 @@ class Command(BaseCommand):
         self.children: dict[str, subprocess.Popen[bytes]] = {}
         self.stopping = False
         previous = {
-            sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGINT, signal.SIGTERM)
+            # A closed terminal (SIGHUP) stops everything too, not only Ctrl-C and SIGTERM.
+            sig: signal.signal(sig, self._on_signal)
+            for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
         }
         try:
             self._start("web", self._web_command(options))
@@ -133,7 +147,12 @@ class Command(BaseCommand):
         self.stdout.write("Applying database migrations…")
         call_command("migrate", interactive=False, verbosity=max(verbosity - 1, 0))
         call_command("collectstatic", interactive=False, verbosity=0)
-        if load_demo and not Chapter.objects.exists():
+        if load_demo and settings.PRODUCTION and not Chapter.objects.exists():
+            self.stdout.write(
+                "Empty database: the demo world is not loaded in production "
+                "(its logins are public); run `cashmob demo --allow-production` to load it."
+            )
+        elif load_demo and not Chapter.objects.exists():
             self.stdout.write("Empty database: loading the demo world…")
             call_command("demo", verbosity=verbosity)
 
@@ -197,7 +216,11 @@ class Command(BaseCommand):
     def _start(self, name: str, command: list[str]) -> None:
         # A process group of their own: a terminal's Ctrl-C reaches this supervisor only,
         # which then stops each child exactly once.
-        self.children[name] = subprocess.Popen(command, process_group=0)  # noqa: S603
+        self.children[name] = subprocess.Popen(  # noqa: S603
+            command,
+            process_group=0,
+            preexec_fn=_die_with_parent,
+        )
 
     def _announce(self, host: str, port: int) -> None:
         shown = "127.0.0.1" if host in {"0.0.0.0", "::"} else host  # noqa: S104
