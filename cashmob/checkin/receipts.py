@@ -25,6 +25,9 @@ MAX_BYTES = 5 * 1024 * 1024
 #: Far above any phone photo (a 48 MP camera makes 48 million), far below what would
 #: exhaust memory when decoded.
 MAX_PIXELS = 50_000_000
+#: JPEG decodes at a reduced scale (``draft``); other formats decode whole, so their
+#: decoded size is capped too: 64 MiB is a 16-megapixel RGBA image, a phone's photo.
+MAX_DECODED_BYTES = 64 * 1024 * 1024
 MAX_SIDE = 1600
 ACCEPTED_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "GIF", "MPO"})
 
@@ -49,7 +52,9 @@ def receipt_clean(upload: UploadedFile) -> ContentFile[bytes]:
                 if probe.format not in ACCEPTED_FORMATS:
                     raise not_image
                 width, height = probe.size
-                if width * height > MAX_PIXELS:
+                decoded = width * height * len(probe.getbands())
+                whole = probe.format not in {"JPEG", "MPO"}
+                if width * height > MAX_PIXELS or (whole and decoded > MAX_DECODED_BYTES):
                     raise _refuse(
                         _("The photo has too many pixels; take a smaller one."),
                         "receipt_too_many_pixels",

@@ -529,10 +529,16 @@ def spend_report_correct(
 def spend_report_review(*, report: SpendReport, actor: User, approve: bool) -> SpendReport:
     """An organiser approves (counts) or rejects a held report; each report once.
 
-    The update is conditional on the report still being held, so two organisers clicking
-    at once count it at most once.
+    The report's row is locked before its amount is read, as a correction by its author
+    locks it: the amount counted is the one approved, never one corrected meanwhile. The
+    update is conditional on the report still being held, so two organisers clicking at
+    once count it at most once.
     """
-    report = SpendReport.objects.select_related("mob__chapter").get(pk=report.pk)
+    report = (
+        SpendReport.objects.select_for_update(of=("self",))
+        .select_related("mob__chapter")
+        .get(pk=report.pk)
+    )
     if not is_chapter_organiser(chapter=report.mob.chapter, user=actor):
         raise CheckinPermissionError(
             _("Only the chapter's organisers can review reports."), code="not_organiser"

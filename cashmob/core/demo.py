@@ -14,6 +14,8 @@ business chosen, capacity) still apply and are respected.
 from __future__ import annotations
 
 import random
+import secrets
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -24,12 +26,14 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 if TYPE_CHECKING:
     from cashmob.accounts.models import User
     from cashmob.businesses.models import Business
     from cashmob.chapters.models import Chapter
+    from cashmob.mobs.models import Mob
 
 DEMO_PASSWORD = "cashmob-demo"  # noqa: S105 - a documented demo login, never used in production.
 DEMO_DOMAIN = "demo.cashmob.org"
@@ -628,6 +632,8 @@ class DemoSummary:
     users: int = 0
     mobs: int = 0
     logins: list[tuple[str, str]] = field(default_factory=list)
+    #: The mob happening now, to try the day of a mob on.
+    live: Mob | None = None
 
 
 def _user(
@@ -724,7 +730,7 @@ def _mob(
     start: time,
     today: date,
     number: int,
-) -> None:
+) -> Mob:
     from cashmob.mobs.models import Consent, Mob, MobStatus
 
     zone = ZoneInfo(chapter_data.time_zone)
@@ -784,7 +790,185 @@ def _mob(
         if status == MobStatus.REPORTED:
             # The till sees the spending nobody reported, so its total is a little higher.
             values["confirmed_total_minor"] = int(reported * rng.uniform(1.05, 1.3))
-    Mob.objects.update_or_create(slug=f"{chapter_data.slug}-{business.slug}", defaults=values)
+    mob, _created = Mob.objects.update_or_create(
+        slug=f"{chapter_data.slug}-{business.slug}", defaults=values
+    )
+    return mob
+
+
+#: Demo people who fill the mobs, per chapter: enough for the biggest demo crowd.
+CROWD_SIZE = 90
+
+
+def _crowd(*, chapter: Chapter, chapter_data: ChapterData, password_hash: str) -> list[User]:
+    """The chapter's demo mobbers (members), created once."""
+    from cashmob.chapters.models import Membership
+
+    people = []
+    for number in range(1, CROWD_SIZE + 1):
+        user = _user(
+            email=f"mobber{number}.{chapter_data.slug}@demo.cashmob.org",
+            name=f"Mobber {number}",
+            chapter=chapter,
+            password_hash=password_hash,
+        )
+        Membership.objects.get_or_create(
+            chapter=chapter, user=user, defaults={"role": Membership.Role.MEMBER}
+        )
+        people.append(user)
+    return people
+
+
+def _fill(mob: Mob, crowd: list[User]) -> None:
+    """Write the RSVPs, check-ins and spend reports behind the mob's figures, so that
+    every page (the day view, the CSV, the tally's curve) shows the same crowd.
+
+    The figures chosen for the mob decide how many rows; the counters are then set
+    from the rows. Only the crowd's own rows are replaced on a second load.
+    """
+    from cashmob.checkin.models import CheckIn, SpendReport
+    from cashmob.mobs.models import Mob
+    from cashmob.rsvps.models import Rsvp, RsvpStatus
+
+    CheckIn.objects.filter(mob=mob, user__in=crowd).delete()
+    Rsvp.objects.filter(mob=mob, user__in=crowd).delete()
+    rng = random.Random(f"crowd:{mob.slug}")  # noqa: S311
+    going = crowd[: min(mob.rsvp_count, len(crowd))]
+    confirmed_at = mob.published_at or mob.created_at
+    rsvps = Rsvp.objects.bulk_create(
+        Rsvp(
+            mob=mob,
+            user=user,
+            status=RsvpStatus.CONFIRMED,
+            pledge_minor=mob.pledge_minor,
+            currency=mob.currency,
+            confirmed_at=confirmed_at + timedelta(minutes=7 * number),
+            nonce=f"demo-{mob.pk}-{user.pk}",
+        )
+        for number, user in enumerate(going)
+    )
+    present = rsvps[: mob.checkin_count]
+    checkins = CheckIn.objects.bulk_create(
+        CheckIn(
+            mob=mob,
+            user=rsvp.user,
+            rsvp=rsvp,
+            method=CheckIn.Method.PERSONAL,
+            first_time=rng.random() < 0.6,
+            at=(mob.starts_at or confirmed_at) + timedelta(seconds=40 * number),
+        )
+        for number, rsvp in enumerate(present)
+    )
+    amounts = _split(mob.reported_total_minor, mob.report_count, mob.pledge_minor, rng)
+    reports = SpendReport.objects.bulk_create(
+        SpendReport(
+            mob=mob,
+            checkin=checkin,
+            amount_minor=amount,
+            currency=mob.currency,
+            idempotency_key=uuid.UUID(int=rng.getrandbits(128)),
+            status=SpendReport.Status.COUNTED,
+        )
+        for checkin, amount in zip(checkins, amounts, strict=False)
+    )
+    for number, report in enumerate(reports):
+        # Reports arrive through the mob, which the tally's curve shows.
+        at = (mob.starts_at or confirmed_at) + timedelta(minutes=3 + number * 110 // len(reports))
+        SpendReport.objects.filter(pk=report.pk).update(created_at=at)
+    # From every row of the mob: people who used the demo keep theirs, and count.
+    confirmed = Rsvp.objects.filter(mob=mob, status=RsvpStatus.CONFIRMED)
+    counted = SpendReport.objects.filter(mob=mob, status=SpendReport.Status.COUNTED)
+    Mob.objects.filter(pk=mob.pk).update(
+        rsvp_count=confirmed.count(),
+        pledged_total_minor=confirmed.aggregate(total=Sum("pledge_minor"))["total"] or 0,
+        waiting_count=Rsvp.objects.filter(mob=mob, status=RsvpStatus.WAITING).count(),
+        checkin_count=CheckIn.objects.filter(mob=mob).count(),
+        report_count=counted.count(),
+        reported_total_minor=counted.aggregate(total=Sum("amount_minor"))["total"] or 0,
+    )
+
+
+def _split(total: int, count: int, pledge: int, rng: random.Random) -> list[int]:
+    """``count`` amounts near the pledge that add up to ``total`` exactly."""
+    if count <= 0:
+        return []
+    amounts = [max(100, int(pledge * rng.choice((1, 1, 1, 1.25, 1.5, 0.75)))) for _ in range(count)]
+    amounts[-1] = max(100, amounts[-1] + total - sum(amounts))
+    return amounts
+
+
+def _live_mob(*, chapter: Chapter, business: Business, organiser: User, crowd: list[User]) -> Mob:
+    """A mob happening right now in Lyon, at the demo owner's shop: its day can be run
+    end to end as soon as the demo is loaded (check-ins, reports, the live tally, and
+    the shop's till total from its private page once it ends)."""
+    from cashmob.accounts.models import User
+    from cashmob.mobs.models import Consent, ConsentRequest, Mob, MobStatus
+    from cashmob.rsvps.models import Rsvp, RsvpStatus
+
+    now = timezone.now()
+    # On the hour, so that loading twice within the hour gives the same world; it started
+    # 30 to 90 minutes ago and runs for three hours, so it is live for a while yet.
+    starts_at = now.replace(minute=0, second=0, microsecond=0) - timedelta(minutes=30)
+    values: dict[str, object] = {
+        "chapter": chapter,
+        "business": business,
+        "title": TITLES["fr"].format(shop=business.name) + " (en ce moment)",
+        "description": business.description,
+        "starts_at": starts_at,
+        "ends_at": starts_at + timedelta(hours=3),
+        "meeting_point": "Place de la Croix-Rousse, devant la statue",
+        "pledge_minor": chapter.default_pledge_minor,
+        "currency": chapter.currency,
+        "capacity": 60,
+        "tipping_point": 25,
+        "status": MobStatus.LIVE,
+        "business_consent": Consent.ACCEPTED,
+        "consent_at": starts_at - timedelta(days=20),
+        "published_at": starts_at - timedelta(days=14),
+        "created_by": organiser,
+        "rsvp_count": 31,
+        "checkin_count": 12,
+        "report_count": 9,
+        "reported_total_minor": 9 * chapter.default_pledge_minor + 1450,
+        "confirmed_total_minor": None,
+        "waiting_count": 0,
+    }
+    mob, _created = Mob.objects.update_or_create(slug="lyon-en-ce-moment", defaults=values)
+    agreed: dict[str, object] = {
+        "business": business,
+        "sent_to": business.contact_email or OWNER_EMAIL,
+        "sent_by": organiser,
+        "expires_at": starts_at + timedelta(hours=3, days=30),
+        "slots": [[starts_at.isoformat(), (starts_at + timedelta(hours=3)).isoformat()]],
+        "expected_headcount": 31,
+        "pledge_minor": mob.pledge_minor,
+        "currency": mob.currency,
+        "answer": "accepted",
+        "answered_at": starts_at - timedelta(days=20),
+        "accepted_starts_at": starts_at,
+        "accepted_ends_at": starts_at + timedelta(hours=3),
+    }
+    # The shop's private link stays the same on a second load: its key is made once.
+    ConsentRequest.objects.update_or_create(
+        mob=mob,
+        kind=ConsentRequest.Kind.MOB,
+        defaults=agreed,
+        create_defaults={**agreed, "nonce": secrets.token_urlsafe(24)},
+    )
+    # The demo member has said yes, so they can check in with the shop's code and report.
+    Rsvp.objects.get_or_create(
+        mob=mob,
+        user=User.objects.get(email=MEMBER_EMAIL),
+        defaults={
+            "status": RsvpStatus.CONFIRMED,
+            "pledge_minor": mob.pledge_minor,
+            "currency": mob.currency,
+            "confirmed_at": mob.published_at,
+            "nonce": f"demo-{mob.pk}-member",
+        },
+    )
+    _fill(mob, crowd)
+    return mob
 
 
 @transaction.atomic
@@ -792,12 +976,14 @@ def demo_load(*, today: date | None = None) -> DemoSummary:
     """Create or refresh the demo world; return what it holds and the logins to try."""
     from django.contrib.sites.models import Site
 
+    from cashmob.accounts.models import User
     from cashmob.businesses.models import Business
     from cashmob.chapters.models import Chapter, Membership
     from cashmob.mobs.models import MobStatus
 
     today = today or timezone.localdate()
     password_hash = make_password(DEMO_PASSWORD)
+    crowds: dict[str, list[User]] = {}
     summary = DemoSummary()
 
     Site.objects.update_or_create(
@@ -871,8 +1057,12 @@ def demo_load(*, today: date | None = None) -> DemoSummary:
         for number, business in enumerate(businesses):
             _nominate(business, nominators[number % len(nominators)], number)
         listed = [b for b in businesses if b.status == Business.Status.ACTIVE]
+        crowds[data.slug] = crowd = _crowd(
+            chapter=chapter, chapter_data=data, password_hash=password_hash
+        )
+        summary.users += len(crowd)
         for number, (index, days, status, start) in enumerate(MOB_PLAN):
-            _mob(
+            mob = _mob(
                 chapter=chapter,
                 chapter_data=data,
                 business=listed[index],
@@ -883,6 +1073,7 @@ def demo_load(*, today: date | None = None) -> DemoSummary:
                 today=today,
                 number=number,
             )
+            _fill(mob, crowd)
             summary.mobs += 1
 
     owner = _user(
@@ -893,6 +1084,14 @@ def demo_load(*, today: date | None = None) -> DemoSummary:
     )
     summary.users += 1
     Business.objects.filter(slug="librairie-des-canuts").update(owner=owner)
+    lyon = Chapter.objects.get(slug="lyon")
+    summary.live = _live_mob(
+        chapter=lyon,
+        business=Business.objects.get(slug="librairie-des-canuts"),
+        organiser=User.objects.get(email=ORGANISER_EMAIL),
+        crowd=crowds["lyon"],
+    )
+    summary.mobs += 1
 
     # Keep the shops' own counters in step with the mobs written above.
     held = (MobStatus.CLOSED, MobStatus.REPORTED)

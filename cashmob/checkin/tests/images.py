@@ -22,9 +22,13 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
 
 
-def bomb(width: int = 60_000, height: int = 60_000) -> SimpleUploadedFile:
-    """A tiny PNG that claims billions of pixels: decoding it would exhaust memory."""
-    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+def bomb(width: int = 60_000, height: int = 60_000, *, rgba: bool = False) -> SimpleUploadedFile:
+    """A tiny PNG that claims billions of pixels: decoding it would exhaust memory.
+
+    ``rgba``: 8-bit colour with alpha, four bytes per pixel once decoded.
+    """
+    depth, colour = (8, 6) if rgba else (1, 0)
+    header = struct.pack(">IIBBBBB", width, height, depth, colour, 0, 0, 0)
     data = zlib.compress(b"\x00" * 1024)
     png = b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", data)
     png += _chunk(b"IEND", b"")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from cashmob.accounts.models import User
 from cashmob.businesses.models import Business, Nomination
 from cashmob.chapters.models import Chapter, Membership
-from cashmob.core.demo import DEMO_PASSWORD, ORGANISER_EMAIL
+from cashmob.core.demo import DEMO_PASSWORD, MEMBER_EMAIL, ORGANISER_EMAIL
 from cashmob.mobs.models import Consent, Mob, MobStatus
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +94,37 @@ def test_every_demo_shop_was_nominated_by_a_member_of_its_chapter() -> None:
         assert nomination.reason
         chapters = {m.chapter_id for m in nomination.user.memberships.all()}
         assert business.chapter_id in chapters
+
+
+def test_demo_figures_are_backed_by_real_rows() -> None:
+    """Every count a demo page shows is the count of the RSVPs, check-ins and reports
+    behind it, so the day view, the CSV and the tally agree with the mob's figures."""
+    from django.db.models import Sum
+
+    from cashmob.checkin.models import CheckIn, SpendReport
+    from cashmob.rsvps.models import Rsvp, RsvpStatus
+
+    call_command("demo", verbosity=0)
+    for mob in Mob.objects.exclude(status=MobStatus.PLANNING):
+        counted = SpendReport.objects.filter(mob=mob, status=SpendReport.Status.COUNTED)
+        assert mob.rsvp_count == Rsvp.objects.filter(mob=mob, status=RsvpStatus.CONFIRMED).count()
+        assert mob.checkin_count == CheckIn.objects.filter(mob=mob).count()
+        assert mob.report_count == counted.count()
+        assert mob.reported_total_minor == (counted.aggregate(t=Sum("amount_minor"))["t"] or 0)
+    assert Mob.objects.filter(status=MobStatus.REPORTED, checkin_count__gt=10).exists()
+
+
+def test_demo_has_a_mob_live_now_the_member_can_join_and_the_shop_can_reach() -> None:
+    from cashmob.mobs.models import ConsentRequest
+    from cashmob.rsvps.models import Rsvp, RsvpStatus
+
+    call_command("demo", verbosity=0)
+    now = timezone.now()
+    live = Mob.objects.get(status=MobStatus.LIVE)
+    assert live.starts_at < now < live.ends_at
+    assert live.business.owner.email == "owner@demo.cashmob.org"
+    assert live.tipping_point
+    assert Rsvp.objects.get(mob=live, user__email=MEMBER_EMAIL).status == RsvpStatus.CONFIRMED
+    request = ConsentRequest.objects.get(mob=live, kind=ConsentRequest.Kind.MOB)
+    assert request.answer == "accepted"
+    assert live.checkin_count > 0

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cashmob.core.demo import DEMO_PASSWORD, demo_load
+
+if TYPE_CHECKING:
+    from cashmob.mobs.models import Mob
 
 
 class Command(BaseCommand):
@@ -40,3 +43,19 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
             for email, role in summary.logins:
                 self.stdout.write(f"  {email:<32} {role}")
+            if summary.live is not None:
+                self._live(summary.live)
+
+    def _live(self, mob: Mob) -> None:
+        from cashmob.checkin.codes import mob_code
+        from cashmob.checkin.owner import owner_url
+        from cashmob.core.links import absolute_url
+        from cashmob.mobs.models import ConsentRequest
+
+        request = ConsentRequest.objects.filter(mob=mob, kind=ConsentRequest.Kind.MOB).first()
+        self.stdout.write("A mob is happening right now, to try the day on:")
+        self.stdout.write(f"  its day page      {absolute_url('checkin:day', slug=mob.slug)}")
+        self.stdout.write(f"  the live tally    {absolute_url('checkin:tally', slug=mob.slug)}")
+        self.stdout.write(f"  the shop's code   {mob_code(mob)}  (members type it to check in)")
+        if request is not None:
+            self.stdout.write(f"  the shop's page   {owner_url(request)}")
