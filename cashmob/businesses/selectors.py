@@ -59,7 +59,7 @@ def business_search(
 
     With ``near`` (latitude, longitude), only those within ``radius_km`` are returned,
     nearest first: an index-backed box narrows the rows, exact distances sort them.
-    Without it, best text matches and then names come in alphabetical order.
+    Without it, word searches list the newest shops first, and the rest is alphabetical.
     """
     qs = business_list_visible()
     if text.strip():
@@ -69,7 +69,11 @@ def business_search(
     if chapter is not None:
         qs = qs.filter(chapter=chapter)
     if near is None:
-        return [Hit(b, None) for b in qs.order_by("name", "id")[offset : offset + limit]]
+        # Words match thousands of shops in a big directory: newest listings first come
+        # straight off the full-text index in order, where sorting every match by name
+        # would not. Without words, the directory reads in name order from its index.
+        order = ("-id",) if text.strip() else ("name", "id")
+        return [Hit(b, None) for b in qs.order_by(*order)[offset : offset + limit]]
     lat, lng = near
     radius_km = min(max(radius_km, 0.05), MAX_RADIUS_KM)
     ids = list(_nearest_first(qs, lat=lat, lng=lng, radius_km=radius_km)[offset : offset + limit])
@@ -197,10 +201,15 @@ def _in_bbox(west: float, south: float, east: float, north: float, prefix: str =
 def business_list_in_bbox(
     *, west: float, south: float, east: float, north: float, limit: int = MAP_MAX_ITEMS
 ) -> list[Business]:
-    """Shops inside the box, through the position index; no more than ``limit``."""
+    """Shops inside the box, through the position index; no more than ``limit``.
+
+    Read in the index's order, not sorted: a city's box holds tens of thousands of shops
+    in a big directory, and the map says to zoom in when it shows only some of them.
+    """
     return list(
         business_list_visible()
         .filter(_in_bbox(west, south, east, north))
+        .order_by()
         .only(
             "id",
             "name",

@@ -137,6 +137,9 @@ def test_business_search_stays_index_backed_with_a_million_shops(search: dict) -
         assert "USING COVERING INDEX business_position_idx" in steps, steps
     if "text" in search:
         assert "businesses_business_fts VIRTUAL TABLE INDEX" in steps, steps
+    if "text" in search and "near" not in search:
+        # Newest first, straight off the index: no sort of every matching shop.
+        assert "TEMP B-TREE" not in steps, steps
     if "category" in search:
         assert "USING INDEX business_category_name_idx" in steps, steps
     if not search.keys() & {"near", "text", "category"}:
@@ -159,3 +162,17 @@ def test_fts_ensure_restores_triggers_dropped_by_a_table_rebuild() -> None:
     later = BusinessFactory(name="Quincaillerie Dupont")
     assert {h.business for h in business_search(text="quincaillerie")} == {missed, later}
     assert fts_ensure() == []
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="query plans are SQLite's")
+def test_map_box_reads_the_position_index_without_sorting_the_city() -> None:
+    from cashmob.businesses.selectors import business_list_in_bbox
+
+    BusinessFactory.create_batch(3)
+    _pretend_a_million_shops()
+    with CaptureQueriesContext(connection) as captured:
+        business_list_in_bbox(west=2.25, south=48.8, east=2.45, north=48.9)
+    [plan] = [query_plan(q["sql"]) for q in captured.captured_queries]
+    steps = "\n".join(plan)
+    assert "INDEX business_position_idx" in steps, steps
+    assert "TEMP B-TREE" not in steps, steps
