@@ -18,6 +18,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cashmob.chapters.models import Membership
 from cashmob.core.audit import audit_record
 from cashmob.core.email import email_enqueue
 from cashmob.core.links import absolute_url, nonce_token, token_nonce
@@ -25,7 +26,12 @@ from cashmob.mobs.models import Mob, MobStatus
 from cashmob.mobs.services import mob_url
 from cashmob.notifications.models import Kind
 from cashmob.notifications.services import notify
-from cashmob.rsvps.exceptions import GuestLinkError, RsvpConflictError, RsvpError
+from cashmob.rsvps.exceptions import (
+    GuestLinkError,
+    RsvpConflictError,
+    RsvpError,
+    RsvpPermissionError,
+)
 from cashmob.rsvps.models import CalendarFeed, Rsvp, RsvpStatus
 from cashmob.rsvps.selectors import ACTIVE, rsvp_list_guests
 
@@ -223,6 +229,17 @@ def rsvp_create(*, mob: Mob, user: User, pledge_minor: int, currency: str) -> Rs
     check_pledge(mob=mob, pledge_minor=pledge_minor, currency=currency)
     if Rsvp.objects.filter(mob=mob, user=user, status__in=ACTIVE).exists():
         raise RsvpConflictError(_("You have already said yes to this mob."), code="already_rsvped")
+    if Rsvp.objects.filter(
+        mob=mob, user__isnull=True, guest_email__iexact=user.email, status__in=ACTIVE
+    ).exists():
+        # One person, one place: the guest RSVP made with this address already holds one.
+        raise RsvpConflictError(
+            _(
+                "You have already said yes to this mob as a guest with this email address; "
+                "the link in that email lets you change or cancel it."
+            ),
+            code="already_rsvped_as_guest",
+        )
     rsvp = Rsvp(
         mob=mob,
         user=user,
@@ -270,7 +287,8 @@ def rsvp_create_guest(
     _check_open(mob, now=now)
     check_pledge(mob=mob, pledge_minor=pledge_minor, currency=currency)
     email = email.strip()
-    if Rsvp.objects.filter(mob=mob, guest_email__iexact=email, status__in=ACTIVE).exists():
+    taken = Q(guest_email__iexact=email) | Q(user__email__iexact=email)
+    if Rsvp.objects.filter(taken, mob=mob, status__in=ACTIVE).exists():
         raise RsvpConflictError(
             _("This email address has already said yes to this mob."), code="already_rsvped"
         )
@@ -501,7 +519,12 @@ def _attach_notifications(rsvp: Rsvp, user: User) -> None:
 
 
 def calendar_feed_get_or_create(*, user: User, chapter: Chapter | None = None) -> CalendarFeed:
-    """The person's current private feed address (made on first use)."""
+    """The person's current private feed address (made on first use): of their own mobs,
+    or, for a member of ``chapter``, of the chapter's mobs."""
+    if chapter is not None and not Membership.objects.filter(chapter=chapter, user=user).exists():
+        raise RsvpPermissionError(
+            _("Only the chapter's members have its calendar feed."), code="not_member"
+        )
     feed = CalendarFeed.objects.filter(user=user, chapter=chapter, revoked_at__isnull=True).first()
     if feed is None:
         feed = CalendarFeed.objects.create(
@@ -513,6 +536,10 @@ def calendar_feed_get_or_create(*, user: User, chapter: Chapter | None = None) -
 @transaction.atomic
 def calendar_feed_revoke(*, user: User, chapter: Chapter | None = None) -> CalendarFeed:
     """Stop the current feed address working and give a new one."""
+    if chapter is not None and not Membership.objects.filter(chapter=chapter, user=user).exists():
+        raise RsvpPermissionError(
+            _("Only the chapter's members have its calendar feed."), code="not_member"
+        )
     CalendarFeed.objects.filter(user=user, chapter=chapter, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )

@@ -173,6 +173,11 @@ def mob_ics(request: HttpRequest, slug: str) -> HttpResponse:
 def my_mobs(request: HttpRequest) -> HttpResponse:
     upcoming, past = rsvp_list_for_user(user=request.user)  # type: ignore[arg-type]
     feed = calendar_feed_get_or_create(user=request.user)  # type: ignore[arg-type]
+    chapters = Chapter.objects.filter(memberships__user=request.user).order_by("name")
+    chapter_feeds = [
+        (chapter, calendar_feed_get_or_create(user=request.user, chapter=chapter))  # type: ignore[arg-type]
+        for chapter in chapters
+    ]
     return render(
         request,
         "rsvps/my_mobs.html",
@@ -182,6 +187,10 @@ def my_mobs(request: HttpRequest) -> HttpResponse:
             "positions": waiting_positions(rsvps=upcoming),
             "feed": feed,
             "feed_url": request.build_absolute_uri(reverse("rsvps:feed", args=[feed.token])),
+            "chapter_feeds": [
+                (c, request.build_absolute_uri(reverse("rsvps:feed", args=[f.token])))
+                for c, f in chapter_feeds
+            ],
         },
     )
 
@@ -192,7 +201,10 @@ def feed_revoke(request: HttpRequest) -> HttpResponse:
     chapter = None
     if slug := request.POST.get("chapter"):
         chapter = get_object_or_404(Chapter, slug=slug)
-    calendar_feed_revoke(user=request.user, chapter=chapter)  # type: ignore[arg-type]
+    try:
+        calendar_feed_revoke(user=request.user, chapter=chapter)  # type: ignore[arg-type]
+    except DomainError as error:
+        return domain_error_response(request, error)
     messages.success(
         request, _("Your old calendar address no longer works. Subscribe with the new one.")
     )

@@ -307,3 +307,48 @@ def test_reminder_email_carries_the_check_in_code_link(django_capture_on_commit_
     assert personal_code(rsvp) in message.body
     [qr] = [a for a in message.attachments if a[0] == "check-in-code.png"]
     assert qr[1][:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_guest_rsvp_with_the_email_of_a_member_already_going_is_refused() -> None:
+    mob = _mob()
+    member = UserFactory(email="camille@example.org")
+    rsvp_create(mob=mob, user=member, pledge_minor=2000, currency="EUR")
+    with pytest.raises(RsvpConflictError) as caught:
+        rsvp_create_guest(
+            mob=mob, name="Camille", email="Camille@Example.org", pledge_minor=2000, currency="EUR"
+        )
+    assert caught.value.code == "already_rsvped"
+    assert Rsvp.objects.filter(mob=mob).count() == 1
+    mob.refresh_from_db()
+    assert mob.rsvp_count == 1
+
+
+def test_member_rsvp_after_saying_yes_as_a_guest_with_the_same_email_is_refused() -> None:
+    mob = _mob()
+    rsvp_create_guest(
+        mob=mob, name="Camille", email="camille@example.org", pledge_minor=2000, currency="EUR"
+    )
+    member = UserFactory(email="camille@example.org")
+    with pytest.raises(RsvpConflictError) as caught:
+        rsvp_create(mob=mob, user=member, pledge_minor=2000, currency="EUR")
+    assert caught.value.code == "already_rsvped_as_guest"
+    assert Rsvp.objects.filter(mob=mob, user=member).count() == 0
+
+
+def test_chapter_calendar_feed_is_for_its_members_only() -> None:
+    from cashmob.chapters.tests.factories import MembershipFactory
+    from cashmob.rsvps.exceptions import RsvpPermissionError
+    from cashmob.rsvps.models import CalendarFeed
+    from cashmob.rsvps.services import calendar_feed_get_or_create, calendar_feed_revoke
+
+    chapter = ChapterFactory()
+    outsider = UserFactory()
+    for service in (calendar_feed_get_or_create, calendar_feed_revoke):
+        with pytest.raises(RsvpPermissionError) as caught:
+            service(user=outsider, chapter=chapter)
+        assert caught.value.code == "not_member"
+    assert not CalendarFeed.objects.filter(chapter=chapter).exists()
+    member = MembershipFactory(chapter=chapter).user
+    first = calendar_feed_get_or_create(user=member, chapter=chapter)
+    second = calendar_feed_revoke(user=member, chapter=chapter)
+    assert first.token != second.token

@@ -231,3 +231,17 @@ def test_rsvp_address_reloaded_with_get_goes_back_to_the_mob(client) -> None:  #
     response = client.get(reverse("rsvps:submit", args=[mob.slug]))
     assert response.status_code == 302
     assert response["Location"] == mob.get_absolute_url() + "#rsvp"
+
+
+def test_my_mobs_shows_a_feed_per_chapter_and_refuses_others(client) -> None:  # type: ignore[no-untyped-def]
+    from cashmob.chapters.tests.factories import MembershipFactory
+
+    member = MembershipFactory(chapter__name="Cash Mob Lyon").user
+    other = ChapterFactory(slug="malmo")
+    client.force_login(member)
+    page = client.get(reverse("rsvps:mine")).content.decode()
+    assert "Cash Mob Lyon" in page
+    assert page.count('.ics">') == 2  # the person's own, and their chapter's
+    response = client.post(reverse("rsvps:feed_revoke"), {"chapter": other.slug})
+    assert response.status_code == 403
+    assert not CalendarFeed.objects.filter(chapter=other).exists()
