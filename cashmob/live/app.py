@@ -39,18 +39,27 @@ IDLE_SECONDS = 10.0
 #: figures matter on a tally).
 VIEWER_QUEUE = 4
 RETRY_MS = 3000
+#: A name that is no mob (or no public one) is answered from memory for this long, so a
+#: flood of made-up names costs one read each, not one per request.
+MISS_SECONDS = 5.0
+MAX_MISSES = 10_000
 
 
 def read_totals(slug: str) -> dict[str, Any] | None:
-    """One mob's public figures, from the database, or None if it is not public."""
-    from django.db import close_old_connections
+    """One mob's public figures, from the database, or None if it is not public.
+
+    The reader thread keeps its connection between reads (reconnecting to SQLite costs
+    more than the read); one that failed is dropped, and the next read opens a new one.
+    """
+    from django.db import connection
     from django.utils import timezone
 
     from cashmob.checkin.selectors import tally_payload
     from cashmob.mobs.models import Mob
     from cashmob.mobs.selectors import PUBLIC_STATUSES
 
-    close_old_connections()
+    if connection.errors_occurred:
+        connection.close_if_unusable_or_obsolete()
     mob = (
         Mob.objects.filter(slug=slug, status__in=PUBLIC_STATUSES, published_at__isnull=False)
         .only(
@@ -89,6 +98,7 @@ class Hub:
         self.tick = tick
         self.channels: dict[str, Channel] = {}
         self.reads = 0
+        self.misses: dict[str, float] = {}
         # One thread for every read: the database connection stays in it, and a slow
         # database slows the tick rather than piling up threads.
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="live-db")
@@ -100,6 +110,9 @@ class Hub:
 
     async def subscribe(self, slug: str) -> tuple[Channel, asyncio.Queue[dict[str, Any]]] | None:
         channel = self.channels.get(slug)
+        now = asyncio.get_running_loop().time()
+        if channel is None and self.misses.get(slug, 0.0) > now:
+            return None
         if channel is None:
             # The first viewer reads for everyone arriving meanwhile: a crowd opening the
             # page at once costs one read, not one per viewer.
@@ -115,6 +128,10 @@ class Hub:
                 ready.set_result(None)
             if channel.last is None and self.channels.get(slug) is channel:
                 del self.channels[slug]
+                if len(self.misses) >= MAX_MISSES:
+                    self.misses = {k: t for k, t in self.misses.items() if t > now}
+                if len(self.misses) < MAX_MISSES:
+                    self.misses[slug] = now + MISS_SECONDS
         else:
             if channel.ready is not None:
                 await asyncio.shield(channel.ready)

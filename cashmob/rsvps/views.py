@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -8,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cashmob.accounts.models import User
 from cashmob.chapters.models import Chapter
 from cashmob.checkin.guests import guest_day_url
 from cashmob.core.errors import DomainError
@@ -173,7 +176,8 @@ def mob_ics(request: HttpRequest, slug: str) -> HttpResponse:
 def my_mobs(request: HttpRequest) -> HttpResponse:
     upcoming, past = rsvp_list_for_user(user=request.user)  # type: ignore[arg-type]
     feed = calendar_feed_get_or_create(user=request.user)  # type: ignore[arg-type]
-    chapters = Chapter.objects.filter(memberships__user=request.user).order_by("name")
+    user = cast("User", request.user)  # login_required
+    chapters = Chapter.objects.filter(memberships__user=user).order_by("name")
     chapter_feeds = [
         (chapter, calendar_feed_get_or_create(user=request.user, chapter=chapter))  # type: ignore[arg-type]
         for chapter in chapters

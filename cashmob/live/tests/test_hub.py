@@ -121,3 +121,21 @@ def test_live_app_stats_count_viewers_and_reads_only() -> None:
     assert stats["channels"] == 1
     assert stats["viewers"] == 3
     assert 1 <= stats["reads"] == db.reads
+
+
+def test_hub_answers_repeated_unknown_names_from_memory() -> None:
+    """A flood of requests for a made-up mob costs one database read, not one each."""
+    db = FakeDb()
+
+    async def scenario() -> list[int]:
+        app = LiveApp(Hub(reader=db, tick=0.02))
+        stop = asyncio.Event()
+        stop.set()
+        statuses = []
+        for _ in range(50):
+            sent = await _call(app, "/live/made-up/stream", stop=stop)
+            statuses.append(sent[0]["status"])
+        return statuses
+
+    assert asyncio.run(scenario()) == [404] * 50
+    assert db.reads == 1
