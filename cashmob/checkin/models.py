@@ -70,10 +70,8 @@ class CheckIn(models.Model):
                 condition=Q(rsvp__isnull=False),
                 name="checkin_one_per_rsvp",
             ),
-            models.CheckConstraint(
-                condition=Q(user__isnull=False) | Q(rsvp__isnull=False) | ~Q(walk_in_name=""),
-                name="checkin_someone",
-            ),
+            # No "someone" constraint: a check-in outlives the account of whoever made
+            # it (deleted accounts leave anonymous check-ins, and the mob's figures stand).
             models.CheckConstraint(
                 condition=Q(met_count__isnull=True) | Q(met_count__lte=100),
                 name="checkin_met_count_sane",

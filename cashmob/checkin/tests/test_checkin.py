@@ -199,3 +199,24 @@ def test_checkin_answer_by_someone_else_refused(mob, mobber, organiser) -> None:
     with pytest.raises(DomainError) as error:
         checkin_answer(checkin=checkin, actor=organiser, first_time=True, met_count=3)
     assert error.value.code == "not_yours"
+
+
+def test_deleting_an_account_keeps_its_check_in_and_the_mobs_figures(mob) -> None:  # type: ignore[no-untyped-def]
+    """People may delete their account; the mob they went to keeps its count and total."""
+    from cashmob.accounts.tests.factories import UserFactory
+    from cashmob.checkin.models import CheckIn, SpendReport
+
+    user = UserFactory()
+    checkin = CheckIn.objects.create(mob=mob, user=user, method=CheckIn.Method.MOB_CODE)
+    SpendReport.objects.create(
+        mob=checkin.mob,
+        checkin=checkin,
+        amount_minor=2500,
+        currency=checkin.mob.currency,
+        idempotency_key="00000000-0000-0000-0000-000000000001",
+        status=SpendReport.Status.COUNTED,
+    )
+    user.delete()
+    kept = CheckIn.objects.get(pk=checkin.pk)
+    assert kept.user_id is None
+    assert SpendReport.objects.filter(checkin=kept).count() == 1
