@@ -336,10 +336,12 @@ TASKS = {
 }
 
 # --- Caching --------------------------------------------------------------------------------
+# In the database, so that rate limits (allauth's) hold across web processes and
+# machines and survive restarts; `cashmob run` creates the table.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "cashmob",
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "cashmob_cache",
     }
 }
 

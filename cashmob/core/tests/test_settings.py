@@ -139,3 +139,16 @@ def test_settings_production_passes_deploy_checks(tmp_path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.django_db
+def test_cache_is_shared_through_the_database() -> None:
+    """Rate limits kept in the cache hold across web processes: the cache is a table."""
+    from django.core.cache import cache
+    from django.db import connection
+
+    cache.set("rate-limit-probe", 3, 60)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM cashmob_cache")
+        assert cursor.fetchone()[0] >= 1
+    assert cache.get("rate-limit-probe") == 3
