@@ -1,9 +1,11 @@
-"""Regenerate the README's screenshots from the ones the end-to-end suite saved.
+"""Regenerate the README's screenshots.
 
-Run the suite first (``.venv/bin/pytest tests/e2e -m e2e``); it saves full-page screenshots
-of key pages, on a desktop and a 360x740 phone, under ``var/e2e-output/screenshots`` (or
-``$CASHMOB_E2E_OUTPUT/screenshots``). This script copies the chosen ones into
-``docs/screenshots/`` and fails if one is missing, so the README never shows a stale page.
+Pages a new user sees right after ``make run`` are shot from the demo world itself
+(``--demo-url``: a running ``cashmob run``, e.g. ``http://127.0.0.1:8000``), in Debian's
+Chromium, on a desktop and a 360x740 phone. Pages only a journey reaches (a guest's own
+day page, the dashboard moving a mob) are copied from the end-to-end suite's screenshots
+(``.venv/bin/pytest tests/e2e -m e2e`` saves them under ``var/e2e-output/screenshots``).
+It fails if one is missing, so the README never shows a stale page.
 """
 
 from __future__ import annotations
@@ -15,20 +17,56 @@ import sys
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parents[1]
-#: Screenshots the README and docs show, by file name.
+#: Shot from the demo world: file name → (path, viewport, colour scheme).
+DEMO_PAGES = {
+    "home-desktop.png": ("/", (1280, 800), "light"),
+    "home-phone.png": ("/", (360, 740), "light"),
+    "home-desktop-dark.png": ("/", (1280, 800), "dark"),
+    "chapter-desktop.png": ("/chapters/lyon/", (1280, 800), "light"),
+    "mob-desktop.png": ("/mobs/lyon-fromagerie-des-pentes/", (1280, 800), "light"),
+    "mob-phone.png": ("/mobs/lyon-fromagerie-des-pentes/", (360, 740), "light"),
+    "tally-desktop.png": ("/live/lyon-en-ce-moment/", (1280, 800), "dark"),
+    "tally-phone.png": ("/live/lyon-en-ce-moment/", (360, 740), "light"),
+    "results-desktop.png": ("/live/lyon-librairie-des-canuts/", (1280, 800), "light"),
+}
+#: Copied from the end-to-end suite's screenshots.
 CHOSEN = (
-    "home-desktop.png",
-    "home-phone.png",
-    "home-desktop-dark.png",
-    "chapter-desktop.png",
-    "mob-desktop.png",
-    "mob-phone.png",
-    "tally-desktop.png",
-    "tally-phone.png",
-    "results-desktop.png",
     "dashboard-reschedule-desktop.png",
     "guest-day-phone.png",
 )
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+def shoot_demo(base: str, target: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            for name, (path, (width, height), scheme) in DEMO_PAGES.items():
+                context = browser.new_context(
+                    viewport={"width": width, "height": height},
+                    color_scheme=scheme,  # type: ignore[arg-type]
+                    locale="en-GB",
+                )
+                page = context.new_page()
+                response = page.goto(base.rstrip("/") + path, wait_until="networkidle")
+                if response is None or response.status != 200:
+                    raise SystemExit(f"{path} answered {response and response.status}")
+                page.screenshot(path=str(target / name), full_page=True, animations="disabled")
+                context.close()
+                print(target / name)
+        finally:
+            browser.close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,7 +84,14 @@ def main(argv: list[str] | None = None) -> int:
         default=BASE_DIR / "docs" / "screenshots",
         help="Where the docs keep them (default: %(default)s).",
     )
+    parser.add_argument(
+        "--demo-url",
+        default="http://127.0.0.1:8000",
+        help="A running cashmob run with the demo world (default: %(default)s).",
+    )
     args = parser.parse_args(argv)
+    args.target.mkdir(parents=True, exist_ok=True)
+    shoot_demo(args.demo_url, args.target)
     missing = [name for name in CHOSEN if not (args.source / name).is_file()]
     if missing:
         print(

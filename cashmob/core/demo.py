@@ -871,9 +871,11 @@ def _fill(mob: Mob, crowd: list[User]) -> None:
         )
         for checkin, amount in zip(checkins, amounts, strict=False)
     )
+    start = mob.starts_at or confirmed_at
+    # Reports arrive through the mob (so far, for one under way), as the tally's curve shows.
+    span = min(110, max(int((timezone.now() - start).total_seconds() // 60) - 5, 5))
     for number, report in enumerate(reports):
-        # Reports arrive through the mob, which the tally's curve shows.
-        at = (mob.starts_at or confirmed_at) + timedelta(minutes=3 + number * 110 // len(reports))
+        at = start + timedelta(minutes=2 + number * span // len(reports))
         SpendReport.objects.filter(pk=report.pk).update(created_at=at)
     # From every row of the mob: people who used the demo keep theirs, and count.
     confirmed = Rsvp.objects.filter(mob=mob, status=RsvpStatus.CONFIRMED)
