@@ -588,7 +588,11 @@ def reminders_send_due(*, now: datetime | None = None) -> int:
 
 def tipping_points_check_due(*, now: datetime | None = None) -> int:
     """Two days before a mob that has not reached its tipping point, ask the organisers
-    to decide: go ahead or cancel. Once per mob."""
+    to decide: go ahead or cancel. Once per mob.
+
+    A mob published less than two days ahead gets half its time on sale first: one
+    published the evening before is not declared short of people at once.
+    """
     from cashmob.mobs.consent import _organisers
 
     now = now or timezone.now()
@@ -601,6 +605,13 @@ def tipping_points_check_due(*, now: datetime | None = None) -> int:
     )
     count = 0
     for mob in mobs:
+        assert mob.starts_at is not None  # noqa: S101 - filtered above
+        published = mob.published_at or mob.starts_at
+        deadline = max(
+            mob.starts_at - TIPPING_DEADLINE, published + (mob.starts_at - published) / 2
+        )
+        if now < deadline:
+            continue
         notify(
             users=_organisers(mob),
             kind=Kind.ACCOUNT,

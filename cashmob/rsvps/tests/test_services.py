@@ -247,7 +247,12 @@ def test_tipping_point_missed_asks_the_organisers_to_decide() -> None:
     from cashmob.chapters.tests.factories import OrganiserFactory
     from cashmob.notifications.models import Notification
 
-    mob = _mob(tipping_point=10, starts_at=timezone.now() + timedelta(hours=30))
+    now = timezone.now()
+    mob = _mob(
+        tipping_point=10,
+        starts_at=now + timedelta(hours=30),
+        published_at=now - timedelta(days=5),
+    )
     organiser = OrganiserFactory(chapter=mob.chapter).user
     assert tipping_points_check_due() == 1
     tipping_points_check_due()
@@ -257,6 +262,17 @@ def test_tipping_point_missed_asks_the_organisers_to_decide() -> None:
         ).count()
         == 1
     )
+
+
+def test_tipping_point_of_a_mob_published_late_gets_half_its_time_first() -> None:
+    from cashmob.chapters.tests.factories import OrganiserFactory
+
+    now = timezone.now()
+    mob = _mob(tipping_point=10, starts_at=now + timedelta(hours=20), published_at=now)
+    OrganiserFactory(chapter=mob.chapter)
+    assert tipping_points_check_due(now=now) == 0
+    assert tipping_points_check_due(now=now + timedelta(hours=9)) == 0
+    assert tipping_points_check_due(now=now + timedelta(hours=10, minutes=1)) == 1
 
 
 def test_reminders_go_out_once_the_day_before_and_two_hours_before() -> None:
