@@ -70,7 +70,14 @@
       : fill(root.getAttribute("data-fmt-m"), { m: minutes });
     if (el.textContent !== text) el.textContent = text;
   }
+  var AFTER = { closed: 1, reported: 1, cancelled: 1 };
   function render(next) {
+    if (state.status && next.status !== state.status && AFTER[next.status]) {
+      // The mob ended (or the shop confirmed): the page's labels, badge and clock change
+      // with it, so the server draws it again, in the page's language.
+      window.location.reload();
+      return;
+    }
     var grew = next.reported_minor !== state.reported_minor;
     state = next;
     set("reported", money(next.reported_minor, next.currency));
