@@ -342,6 +342,9 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "cashmob_cache",
+        # Culling at the default 300 keys would forget rate-limit counters under a flood
+        # of new addresses, which is exactly when they matter.
+        "OPTIONS": {"MAX_ENTRIES": 200_000},
     }
 }
 

@@ -227,11 +227,16 @@ def rsvp_create(*, mob: Mob, user: User, pledge_minor: int, currency: str) -> Rs
     mob = Mob.objects.select_related("chapter", "business").get(pk=mob.pk)
     _check_open(mob, now=now)
     check_pledge(mob=mob, pledge_minor=pledge_minor, currency=currency)
+    _lock_mob(mob.pk)
     if Rsvp.objects.filter(mob=mob, user=user, status__in=ACTIVE).exists():
         raise RsvpConflictError(_("You have already said yes to this mob."), code="already_rsvped")
-    if Rsvp.objects.filter(
-        mob=mob, user__isnull=True, guest_email__iexact=user.email, status__in=ACTIVE
-    ).exists():
+    as_guest = Rsvp.objects.filter(mob=mob, user__isnull=True, guest_email__iexact=user.email)
+    # A guest RSVP never confirmed holds no place, and anyone could have typed this
+    # address: the member's own RSVP replaces it.
+    as_guest.filter(status=RsvpStatus.UNCONFIRMED).update(
+        status=RsvpStatus.CANCELLED, cancelled_at=now, updated_at=now
+    )
+    if as_guest.filter(status__in=(RsvpStatus.CONFIRMED, RsvpStatus.WAITING)).exists():
         # One person, one place: the guest RSVP made with this address already holds one.
         raise RsvpConflictError(
             _(
@@ -287,8 +292,7 @@ def rsvp_create_guest(
     _check_open(mob, now=now)
     check_pledge(mob=mob, pledge_minor=pledge_minor, currency=currency)
     email = email.strip()
-    taken = Q(guest_email__iexact=email) | Q(user__email__iexact=email)
-    if Rsvp.objects.filter(taken, mob=mob, status__in=ACTIVE).exists():
+    if Rsvp.objects.filter(mob=mob, guest_email__iexact=email, status__in=ACTIVE).exists():
         raise RsvpConflictError(
             _("This email address has already said yes to this mob."), code="already_rsvped"
         )
@@ -345,12 +349,22 @@ def rsvp_confirm_guest(*, token: str) -> Rsvp:
     """
     rsvp = guest_check(token=token)
     now = timezone.now()
+    _lock_mob(rsvp.mob_id)
     rsvp = (
         Rsvp.objects.select_for_update(of=("self",)).select_related("mob__chapter").get(pk=rsvp.pk)
     )
     if rsvp.status != RsvpStatus.UNCONFIRMED:
         raise GuestLinkError(_("This RSVP is already confirmed."), code="guest_link_used")
     _check_open(rsvp.mob, now=now)
+    # Only the owner of the address gets here, so only they learn that their account
+    # has already said yes: one person, one place.
+    if Rsvp.objects.filter(
+        mob_id=rsvp.mob_id, user__email__iexact=rsvp.guest_email, status__in=ACTIVE
+    ).exists():
+        raise RsvpConflictError(
+            _("Your account has already said yes to this mob; log in to see your RSVP."),
+            code="already_rsvped",
+        )
     _place(rsvp)
     rsvp.save()
     audit_record(actor=None, action=f"rsvp.{rsvp.status}", obj=rsvp)
@@ -479,9 +493,11 @@ def rsvp_attach_guest_rsvps(*, user: User, email: str) -> int:
     (now the members' one) shows their day as it was.
     """
     attached = 0
-    for rsvp in Rsvp.objects.select_for_update(of=("self",)).filter(
-        user__isnull=True, guest_email__iexact=email
-    ):
+    guest_rsvps = Rsvp.objects.filter(user__isnull=True, guest_email__iexact=email)
+    # Mobs before RSVPs, as every change to a mob's RSVPs locks them (see _lock_mob).
+    for mob_id in sorted(set(guest_rsvps.values_list("mob_id", flat=True))):
+        _lock_mob(mob_id)
+    for rsvp in guest_rsvps.select_for_update(of=("self",)):
         if Rsvp.objects.filter(mob_id=rsvp.mob_id, user=user, status__in=ACTIVE).exists():
             continue
         rsvp.user = user

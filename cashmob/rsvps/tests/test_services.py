@@ -325,30 +325,57 @@ def test_reminder_email_carries_the_check_in_code_link(django_capture_on_commit_
     assert qr[1][:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_guest_rsvp_with_the_email_of_a_member_already_going_is_refused() -> None:
+def _guest_token(rsvp: Rsvp) -> str:
+    from cashmob.core.links import nonce_token
+
+    return nonce_token(rsvp.nonce, salt=GUEST_SALT)
+
+
+def test_guest_rsvp_with_the_address_of_a_member_going_takes_no_second_place() -> None:
+    """The form answers as for anyone (no stranger learns who is going); the owner of the
+    address, following the emailed link, is told their account already said yes."""
     mob = _mob()
     member = UserFactory(email="camille@example.org")
     rsvp_create(mob=mob, user=member, pledge_minor=2000, currency="EUR")
+    guest = rsvp_create_guest(
+        mob=mob, name="Camille", email="Camille@Example.org", pledge_minor=2000, currency="EUR"
+    )
     with pytest.raises(RsvpConflictError) as caught:
-        rsvp_create_guest(
-            mob=mob, name="Camille", email="Camille@Example.org", pledge_minor=2000, currency="EUR"
-        )
+        rsvp_confirm_guest(token=_guest_token(guest))
     assert caught.value.code == "already_rsvped"
-    assert Rsvp.objects.filter(mob=mob).count() == 1
+    guest.refresh_from_db()
+    assert guest.status == RsvpStatus.UNCONFIRMED
     mob.refresh_from_db()
     assert mob.rsvp_count == 1
 
 
 def test_member_rsvp_after_saying_yes_as_a_guest_with_the_same_email_is_refused() -> None:
     mob = _mob()
-    rsvp_create_guest(
+    guest = rsvp_create_guest(
         mob=mob, name="Camille", email="camille@example.org", pledge_minor=2000, currency="EUR"
     )
+    rsvp_confirm_guest(token=_guest_token(guest))
     member = UserFactory(email="camille@example.org")
     with pytest.raises(RsvpConflictError) as caught:
         rsvp_create(mob=mob, user=member, pledge_minor=2000, currency="EUR")
     assert caught.value.code == "already_rsvped_as_guest"
     assert Rsvp.objects.filter(mob=mob, user=member).count() == 0
+
+
+def test_an_unconfirmed_guest_rsvp_with_a_members_address_cannot_block_them() -> None:
+    """Anyone can type an address into the guest form: until confirmed it holds nothing,
+    and the member's own RSVP replaces it."""
+    mob = _mob()
+    squatter = rsvp_create_guest(
+        mob=mob, name="Not Camille", email="camille@example.org", pledge_minor=2000, currency="EUR"
+    )
+    member = UserFactory(email="camille@example.org")
+    rsvp = rsvp_create(mob=mob, user=member, pledge_minor=2000, currency="EUR")
+    assert rsvp.status == RsvpStatus.CONFIRMED
+    squatter.refresh_from_db()
+    assert squatter.status == RsvpStatus.CANCELLED
+    with pytest.raises(GuestLinkError):
+        rsvp_confirm_guest(token=_guest_token(squatter))
 
 
 def test_chapter_calendar_feed_is_for_its_members_only() -> None:

@@ -291,3 +291,8 @@ def test_vote_page_shows_cool_down_withdrawal_and_declared_interests(setup, clie
     withdrawn = vote.candidates.get(business=shops[0])
     assert f'value="{withdrawn.pk}" id="id_choices_' in page
     assert page.count(" disabled>") == 1
+    # Declared interests are for the chapter's members, as on the shop's page.
+    client.logout()
+    public = client.get(f"/choose/votes/{vote.pk}/").content.decode()
+    assert "Mobbed recently" in public
+    assert "Camille" not in public
