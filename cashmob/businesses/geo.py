@@ -37,9 +37,14 @@ def bounding_box(lat: float, lng: float, radius_km: float) -> Box:
     min_lat, max_lat = max(-90.0, lat - d_lat), min(90.0, lat + d_lat)
     if min_lat <= -90.0 or max_lat >= 90.0:
         return Box(min_lat, max_lat, -180.0, 180.0)
-    d_lng = math.degrees(radius_km / (EARTH_RADIUS_KM * math.cos(math.radians(lat))))
-    if d_lng >= 180:
+    # The circle's widest longitudes are reached north (or south) of the centre, where a
+    # degree of longitude is shorter: asin(sin d / cos lat), not d / cos lat, which near
+    # the poles would cut off the circle's east and west edges.
+    angular = radius_km / EARTH_RADIUS_KM
+    ratio = math.sin(angular) / math.cos(math.radians(lat))
+    if ratio >= 1:
         return Box(min_lat, max_lat, -180.0, 180.0)
+    d_lng = math.degrees(math.asin(ratio))
     min_lng, max_lng = lng - d_lng, lng + d_lng
     if min_lng < -180:
         return Box(min_lat, max_lat, min_lng + 360, max_lng, wraps=True)

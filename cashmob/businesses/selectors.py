@@ -114,17 +114,23 @@ def _nearest_first(
         default=raw_d_lng,
         output_field=FloatField(),
     )
-    scale = math.cos(math.radians(lat))
     reach = math.degrees(radius_km / EARTH_RADIUS_KM) * 1.01
+    # Kept: measured with the box's narrowest longitude degrees (nearest the pole), so that
+    # no shop inside the circle is left out however far north; the exact distance then
+    # drops the few outside. Ordered: measured at the centre's latitude.
+    narrowest = math.cos(math.radians(min(max(abs(box.min_lat), abs(box.max_lat)), 89.9)))
+    centre = math.cos(math.radians(lat))
+
+    def flat(scale: float) -> ExpressionWrapper:
+        return ExpressionWrapper(
+            d_lat * d_lat + (d_lng * Value(scale)) * (d_lng * Value(scale)),
+            output_field=FloatField(),
+        )
+
     return (
         qs.filter(in_lat & in_lng)
-        .annotate(
-            flat_distance=ExpressionWrapper(
-                d_lat * d_lat + (d_lng * Value(scale)) * (d_lng * Value(scale)),
-                output_field=FloatField(),
-            )
-        )
-        .filter(flat_distance__lte=reach * reach)
+        .annotate(bound=flat(narrowest), flat_distance=flat(centre))
+        .filter(bound__lte=reach * reach)
         .order_by("flat_distance", "id")
         .values_list("id", flat=True)
     )

@@ -176,3 +176,34 @@ def test_map_box_reads_the_position_index_without_sorting_the_city() -> None:
     steps = "\n".join(plan)
     assert "INDEX business_position_idx" in steps, steps
     assert "TEMP B-TREE" not in steps, steps
+
+
+@pytest.mark.parametrize("latitude", [0.0, 45.0, 65.0, 75.0, -70.0])
+def test_business_search_near_finds_every_shop_inside_the_circle_at_any_latitude(
+    latitude: float,
+) -> None:
+    """Shops just inside the radius, in every direction, are found, near the poles too."""
+    import math
+
+    from cashmob.businesses.geo import EARTH_RADIUS_KM
+
+    radius = 200.0
+    inside = []
+    for bearing in range(0, 360, 5):
+        # A point 99.9 % of the radius away along ``bearing`` (great-circle destination).
+        d = 0.999 * radius / EARTH_RADIUS_KM
+        b, p1 = math.radians(bearing), math.radians(latitude)
+        p2 = math.asin(math.sin(p1) * math.cos(d) + math.cos(p1) * math.sin(d) * math.cos(b))
+        l2 = 10 + math.degrees(
+            math.atan2(
+                math.sin(b) * math.sin(d) * math.cos(p1), math.cos(d) - math.sin(p1) * math.sin(p2)
+            )
+        )
+        inside.append(
+            BusinessFactory(
+                latitude=Decimal(f"{math.degrees(p2):.6f}"), longitude=Decimal(f"{l2:.6f}")
+            )
+        )
+    hits = business_search(near=(latitude, 10.0), radius_km=radius, limit=100)
+    found = {h.business for h in hits}
+    assert found == set(inside)
