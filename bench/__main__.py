@@ -37,7 +37,17 @@ def _arguments() -> argparse.Namespace:
         default="search,http,live",
         help="comma-separated: search (selectors), http (pages under wrk), live (tally stream)",
     )
-    parser.add_argument("--data-dir", default=str(ROOT / "var" / "bench"))
+    parser.add_argument(
+        "--data-dir",
+        default=str(ROOT / "var" / "bench"),
+        help="the benchmark's own data folder and SQLite database (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help="measure this database instead (e.g. a PostgreSQL one made for it); DATABASE_URL "
+        "from the environment is ignored, so that no real database is ever filled",
+    )
     parser.add_argument("--out", default=str(ROOT / "bench" / "RESULTS.md"))
     parser.add_argument("--json", default="", help="also write the figures as JSON here")
     return parser.parse_args()
@@ -105,7 +115,12 @@ def _context(args: argparse.Namespace) -> dict[str, str]:
 def main() -> None:
     args = _arguments()
     only = {part.strip() for part in args.only.split(",") if part.strip()}
-    os.environ.setdefault("CASHMOB_DATA_DIR", args.data_dir)
+    os.environ["CASHMOB_DATA_DIR"] = args.data_dir
+    os.environ.pop("DATABASE_URL", None)
+    if args.database_url:
+        os.environ["DATABASE_URL"] = args.database_url
+    if os.environ.get("CASHMOB_ENV", "").lower() == "production":
+        raise SystemExit("Refusing to fill a production database with benchmark shops.")
     os.environ["DEBUG"] = "false"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     Path(os.environ["CASHMOB_DATA_DIR"]).mkdir(parents=True, exist_ok=True)

@@ -34,18 +34,13 @@ CHOSEN = (
     "dashboard-reschedule-desktop.png",
     "guest-day-phone.png",
 )
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 
 def shoot_demo(base: str, target: Path) -> None:
     from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(BASE_DIR))
+    from tests.e2e.support import CHROMIUM, CHROMIUM_ARGS
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(

@@ -34,8 +34,8 @@ def test_bench_measures_searches_pages_and_the_live_tally(tmp_path: Path) -> Non
         for key, value in os.environ.items()
         if key not in {"DJANGO_SETTINGS_MODULE", "CASHMOB_DATA_DIR", "DATABASE_URL"}
     }
-    env["CASHMOB_DATA_DIR"] = str(tmp_path / "data")
     command = [sys.executable, "-m", "bench", "--businesses", "400", "--runs", "3"]
+    command += ["--data-dir", str(tmp_path / "data")]
     command += ["--viewers", "30", "--reports", "2", "--seconds", "1", "--connections", "4"]
     command += ["--out", str(tmp_path / "results.md"), "--json", str(tmp_path / "r.json")]
     finished = subprocess.run(  # noqa: S603

@@ -10,11 +10,17 @@ pytestmark = pytest.mark.django_db
 
 def test_a_form_sent_without_its_token_gets_the_sites_expired_form_page() -> None:
     client = Client(enforce_csrf_checks=True)
-    response = client.post("/accounts/login/", {"login": "a@example.org", "password": "x"})
+    response = client.post(
+        "/accounts/login/",
+        {"login": "a@example.org", "password": "x"},
+        HTTP_REFERER="http://testserver/accounts/login/?next=/rsvp/mine/",
+    )
     assert response.status_code == 403
     page = response.content.decode()
     assert "This form has expired" in page
-    assert 'href="/accounts/login/"' in page  # reload the page
+    assert 'href="http://testserver/accounts/login/?next=/rsvp/mine/"' in page  # back to it
+    elsewhere = client.post("/accounts/login/", {}, HTTP_REFERER="https://evil.example/")
+    assert "evil.example" not in elsewhere.content.decode()
     assert "css/cashmob" in page
 
 

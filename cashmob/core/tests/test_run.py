@@ -20,6 +20,18 @@ def _get(url: str) -> tuple[int, str]:
         return response.status, response.read().decode()
 
 
+def _wait_for_health(process: subprocess.Popen[str], base: str) -> None:
+    deadline = time.monotonic() + STARTUP_LIMIT
+    while True:
+        assert process.poll() is None, process.communicate()[0]
+        try:
+            _get(f"{base}/healthz")
+            return
+        except (URLError, ConnectionError):
+            assert time.monotonic() < deadline, "cashmob run did not answer in time"
+            time.sleep(0.3)
+
+
 @pytest.mark.slow
 def test_run_serves_home_page_and_health_check(tmp_path) -> None:  # type: ignore[no-untyped-def]
     port = free_port()
@@ -33,15 +45,8 @@ def test_run_serves_home_page_and_health_check(tmp_path) -> None:  # type: ignor
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + STARTUP_LIMIT
-        while True:
-            assert process.poll() is None, process.communicate()[0]
-            try:
-                status, body = _get(f"{base}/healthz")
-                break
-            except (URLError, ConnectionError):
-                assert time.monotonic() < deadline, "cashmob run did not answer in time"
-                time.sleep(0.3)
+        _wait_for_health(process, base)
+        status, body = _get(f"{base}/healthz")
         assert status == 200
         assert '"ok"' in body
         status, body = _get(f"{base}/")
@@ -57,18 +62,6 @@ def test_run_serves_home_page_and_health_check(tmp_path) -> None:  # type: ignor
     assert process.returncode == 0, output
     assert f"http://127.0.0.1:{port}/" in output
     assert (tmp_path / "static" / "admin").is_dir()
-
-
-def _wait_for_health(process: subprocess.Popen[str], base: str) -> None:
-    deadline = time.monotonic() + STARTUP_LIMIT
-    while True:
-        assert process.poll() is None, process.communicate()[0]
-        try:
-            _get(f"{base}/healthz")
-            return
-        except (URLError, ConnectionError):
-            assert time.monotonic() < deadline, "cashmob run did not answer in time"
-            time.sleep(0.3)
 
 
 @pytest.mark.slow
