@@ -28,6 +28,7 @@ from cashmob.chapters.models import Chapter
 from cashmob.chapters.selectors import access_chapter, membership_of
 from cashmob.core.errors import DomainError
 from cashmob.core.forms import form_add_error
+from cashmob.core.templatetags.cashmob import local_time, zone_abbr
 from cashmob.core.views import domain_error_response
 
 if TYPE_CHECKING:
@@ -141,6 +142,10 @@ def business_map_data(request: HttpRequest) -> JsonResponse:
                     "lat": float(m.business.latitude),
                     "lng": float(m.business.longitude),
                     "starts_at": m.starts_at.isoformat() if m.starts_at else None,
+                    # Shown as is: the chapter's wall-clock time, in the page's language.
+                    "when": local_time(m.starts_at, m.chapter.time_zone, "DATETIME_FORMAT")
+                    + " "
+                    + zone_abbr(m.starts_at, m.chapter.time_zone),
                     "shop": m.business.name,
                 }
                 for m in mobs

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -353,7 +354,12 @@ def scan(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def day(request: HttpRequest, slug: str) -> HttpResponse:
-    mob = _organiser_mob(request, slug)
+    """The organisers' day view; anyone else signed in is taken to their own day page
+    (the address people share is this one)."""
+    try:
+        mob = _organiser_mob(request, slug)
+    except PermissionDenied:
+        return redirect("checkin:me", slug=slug)
     if isinstance(mob, HttpResponse):
         return mob
     view = selectors.day_view_get(mob=mob, query=request.GET.get("q", ""))

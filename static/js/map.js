@@ -120,7 +120,7 @@
               L.circleMarker([s.lat, s.lng], dot("#1f5a3d")).bindPopup(link(s, s.name, extra)).addTo(layer);
             });
             data.mobs.forEach(function (m) {
-              var when = m.starts_at ? new Date(m.starts_at).toLocaleString() : "";
+              var when = m.when || "";
               L.circleMarker([m.lat, m.lng], Object.assign(dot("#d9480f"), { radius: 11 }))
                 .bindPopup(link(m, m.title, m.shop + (when ? " · " + when : ""))).addTo(layer);
             });

@@ -521,6 +521,23 @@ def test_map_data_returns_shops_and_upcoming_mobs_in_the_box(client: Client) -> 
     assert [m["url"] for m in data["mobs"]] == [mob.get_absolute_url()]
 
 
+def test_map_data_gives_each_mobs_time_in_its_chapters_zone(client: Client) -> None:
+    from datetime import UTC, datetime
+
+    shop = BusinessFactory(latitude=Decimal("45.76"), longitude=Decimal("4.83"))
+    starts = datetime(2027, 1, 9, 17, 0, tzinfo=UTC)  # 18:00 in Paris
+    PublishedMobFactory(
+        business=shop,
+        chapter__time_zone="Europe/Paris",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+    )
+    data = client.get(reverse("businesses:map_data"), {"bbox": "4.7,45.7,4.9,45.8"}).json()
+    [mob] = data["mobs"]
+    assert "6 p.m." in mob["when"] or "18:00" in mob["when"], mob["when"]
+    assert mob["when"].endswith("CET")
+
+
 def test_map_data_across_the_antimeridian(client: Client) -> None:
     east = BusinessFactory(latitude=Decimal("-17.0"), longitude=Decimal("179.9"))
     west = BusinessFactory(latitude=Decimal("-17.0"), longitude=Decimal("-179.9"))

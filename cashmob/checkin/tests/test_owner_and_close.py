@@ -20,7 +20,7 @@ from cashmob.checkin.services import (
 from cashmob.checkin.tests.factories import LiveMobFactory, owner_request
 from cashmob.core.errors import DomainError
 from cashmob.core.scheduler import run_due_jobs
-from cashmob.mobs.models import MobStatus
+from cashmob.mobs.models import Mob, MobStatus
 from cashmob.mobs.tests.factories import PublishedMobFactory
 
 pytestmark = pytest.mark.django_db
@@ -165,3 +165,15 @@ def test_scheduler_close_emails_the_shop_its_day_link(  # type: ignore[no-untype
     link = re.search(r"https?://[^/\s]+(/day/owner/\S+/)", message.body)
     assert link is not None
     assert client.get(link.group(1)).status_code == 200
+
+
+def test_owner_day_page_shows_who_is_coming_and_the_pledged_total(chapter, client) -> None:  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    mob = _ended(chapter)
+    Mob.objects.filter(pk=mob.pk).update(rsvp_count=31, capacity=60, pledged_total_minor=62000)
+    _request, token = owner_request(mob)
+    page = client.get(reverse("checkin:owner", kwargs={"token": token})).content.decode()
+    assert "people going" in page
+    assert "31 / 60" in page
+    assert "620" in page

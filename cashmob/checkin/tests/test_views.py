@@ -207,7 +207,11 @@ def test_day_view_is_for_organisers_only(client, mob, mobber) -> None:  # type: 
     url = reverse("checkin:day", kwargs={"slug": mob.slug})
     assert client.get(url).status_code == 302
     client.force_login(mobber)
-    assert client.get(url).status_code == 403
+    # A mobber given the day's address lands on their own day page instead.
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("checkin:me", kwargs={"slug": mob.slug})
+    assert "view" not in client.get(url, follow=True).context
     assert client.get(reverse("checkin:scan", kwargs={"slug": mob.slug})).status_code == 403
     csv_url = reverse("checkin:attendance_csv", kwargs={"slug": mob.slug})
     assert client.get(csv_url).status_code == 403

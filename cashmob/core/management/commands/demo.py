@@ -54,7 +54,8 @@ class Command(BaseCommand):
 
         request = ConsentRequest.objects.filter(mob=mob, kind=ConsentRequest.Kind.MOB).first()
         self.stdout.write("A mob is happening right now, to try the day on:")
-        self.stdout.write(f"  its day page      {absolute_url('checkin:day', slug=mob.slug)}")
+        self.stdout.write(f"  check in, report  {absolute_url('checkin:me', slug=mob.slug)}")
+        self.stdout.write(f"  organisers' view  {absolute_url('checkin:day', slug=mob.slug)}")
         self.stdout.write(f"  the live tally    {absolute_url('checkin:tally', slug=mob.slug)}")
         self.stdout.write(f"  the shop's code   {mob_code(mob)}  (members type it to check in)")
         if request is not None:
