@@ -22,13 +22,14 @@ export UV_NO_CONFIG := 1
 
 PYTEST_ARGS ?= -n auto
 
-.PHONY: help install install-dev run test demo lint format clean
+.PHONY: help install install-dev run test demo lint format lock clean
 
 help:
 	@echo "make run      install (if needed) and serve Cashmob with its demo world on SQLite"
 	@echo "make test     install with development tools (if needed) and run the whole test suite"
 	@echo "make lint     ruff check and format check"
 	@echo "make format   ruff format and autofix"
+	@echo "make lock     recompile the hash-pinned requirement files from pyproject.toml"
 	@echo "make clean    remove .venv (keeps var/, the local database)"
 
 $(BIN)/python:
@@ -91,6 +92,14 @@ lint: install-dev
 format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The requirement files are the lock: compiled from pyproject.toml with hashes, with no
+# index address recorded (uv reads no mirror configuration here: UV_NO_CONFIG).
+lock: | $(UV)
+	$(UV) pip compile --quiet --generate-hashes --no-header --python-version 3.12 \
+		--output-file requirements/base.txt pyproject.toml
+	$(UV) pip compile --quiet --generate-hashes --no-header --python-version 3.12 \
+		--extra dev --output-file requirements/dev.txt pyproject.toml
 
 clean:
 	rm -rf $(VENV)

@@ -357,6 +357,8 @@ class BBoxForm(forms.Form):
     """``bbox=west,south,east,north`` as Leaflet's ``getBounds().toBBoxString()`` writes it."""
 
     bbox = forms.CharField(max_length=200)
+    q = forms.CharField(max_length=200, required=False)
+    category = forms.ChoiceField(choices=[("", ""), *Business.Category.choices], required=False)
 
     def clean_bbox(self) -> tuple[float, float, float, float]:
         raw = self.cleaned_data["bbox"]

@@ -204,16 +204,32 @@ def _in_bbox(west: float, south: float, east: float, north: float, prefix: str =
     return lat & (Q(**{f"{prefix}longitude__gte": west}) | Q(**{f"{prefix}longitude__lte": east}))
 
 
+def _matching(qs: QuerySet[Business], text: str, category: str) -> QuerySet[Business]:
+    if text.strip():
+        qs = fts_filter(qs, text, fields=SEARCH_FIELDS)
+    if category:
+        qs = qs.filter(category=category)
+    return qs
+
+
 def business_list_in_bbox(
-    *, west: float, south: float, east: float, north: float, limit: int = MAP_MAX_ITEMS
+    *,
+    west: float,
+    south: float,
+    east: float,
+    north: float,
+    text: str = "",
+    category: str = "",
+    limit: int = MAP_MAX_ITEMS,
 ) -> list[Business]:
-    """Shops inside the box, through the position index; no more than ``limit``.
+    """Shops inside the box, through the position index; no more than ``limit``; only
+    those matching ``text`` (full-text) and ``category`` when given.
 
     Read in the index's order, not sorted: a city's box holds tens of thousands of shops
     in a big directory, and the map says to zoom in when it shows only some of them.
     """
     return list(
-        business_list_visible()
+        _matching(business_list_visible(), text, category)
         .filter(_in_bbox(west, south, east, north))
         .order_by()
         .only(
@@ -233,14 +249,24 @@ def business_list_in_bbox(
 
 
 def mob_list_upcoming_in_bbox(
-    *, west: float, south: float, east: float, north: float, limit: int = MAP_MAX_ITEMS
+    *,
+    west: float,
+    south: float,
+    east: float,
+    north: float,
+    text: str = "",
+    category: str = "",
+    limit: int = MAP_MAX_ITEMS,
 ) -> list[Mob]:
-    """Upcoming public mobs at shops inside the box; secret destinations are left out."""
+    """Upcoming public mobs at shops inside the box (at matching shops when ``text`` or
+    ``category`` is given); secret destinations are left out."""
 
     now = timezone.now()
+    mobs = mob_list_public()
+    if text.strip() or category:
+        mobs = mobs.filter(business__in=_matching(Business.objects.all(), text, category))
     return list(
-        mob_list_public()
-        .filter(
+        mobs.filter(
             _in_bbox(west, south, east, north, prefix="business__"),
             status__in=(MobStatus.PUBLISHED, MobStatus.LIVE),
             ends_at__gt=now,

@@ -109,7 +109,9 @@ def business_map(request: HttpRequest) -> HttpResponse:
     if chapter is None and request.user.is_authenticated and request.user.home_chapter_id:
         chapter = request.user.home_chapter
     config = _chapter_map_settings(chapter) if chapter is not None else map_settings()
-    return render(request, "businesses/map.html", {"map_settings": config})
+    # Without JavaScript the filter form leads to the list, which takes the same fields.
+    form = SearchForm(request.GET or None, chapter_choices=[])
+    return render(request, "businesses/map.html", {"map_settings": config, "form": form})
 
 
 @require_GET
@@ -119,8 +121,9 @@ def business_map_data(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
     west, south, east, north = form.cleaned_data["bbox"]
     box = {"west": west, "south": south, "east": east, "north": north}
-    shops = selectors.business_list_in_bbox(**box)
-    mobs = selectors.mob_list_upcoming_in_bbox(**box)
+    wanted = {"text": form.cleaned_data["q"], "category": form.cleaned_data["category"]}
+    shops = selectors.business_list_in_bbox(**box, **wanted)
+    mobs = selectors.mob_list_upcoming_in_bbox(**box, **wanted)
     return JsonResponse(
         {
             "shops": [

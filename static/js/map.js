@@ -105,11 +105,18 @@
     if (el.dataset.mapSource) {
       var layer = L.layerGroup().addTo(map);
       var status = document.getElementById(el.dataset.mapStatus || "");
+      var filter = document.getElementById(el.dataset.mapFilter || "");
       var pending = null;
       var load = function () {
         if (pending) pending.abort();
         pending = new AbortController();
         var url = el.dataset.mapSource + "?bbox=" + map.getBounds().toBBoxString();
+        if (filter) {
+          ["q", "category"].forEach(function (name) {
+            var field = filter.elements[name];
+            if (field && field.value) url += "&" + name + "=" + encodeURIComponent(field.value);
+          });
+        }
         fetch(url, { signal: pending.signal, headers: { Accept: "application/json" } })
           .then(function (r) { return r.ok ? r.json() : null; })
           .then(function (data) {
@@ -129,6 +136,21 @@
           .catch(function () { /* aborted or offline: keep the markers shown */ });
       };
       map.on("moveend", load);
+      if (filter) {
+        // With JavaScript the filter redraws the map; without it, it opens the list.
+        filter.addEventListener("submit", function (e) { e.preventDefault(); load(); });
+        var locate = filter.querySelector("[data-map-locate]");
+        if (locate && "geolocation" in navigator) {
+          locate.hidden = false;
+          locate.addEventListener("click", function () {
+            navigator.geolocation.getCurrentPosition(
+              function (pos) { map.setView([pos.coords.latitude, pos.coords.longitude], 14); },
+              function () {},
+              { enableHighAccuracy: false, timeout: 10000, maximumAge: 600000 }
+            );
+          });
+        }
+      }
       load();
     }
   }

@@ -591,3 +591,35 @@ def test_nominate_start_with_a_malformed_chapter_is_not_a_server_error(client) -
     response = client.get("/shops/nominate/?chapter=a%20b")
     assert response.status_code == 302
     assert response["Location"].endswith("/chapters/")
+
+
+def test_map_data_filters_shops_and_mobs_by_words_and_category(client: Client) -> None:
+    records = BusinessFactory(
+        name="Vinyl Attic",
+        category=Business.Category.MUSIC,
+        latitude=Decimal("45.76"),
+        longitude=Decimal("4.83"),
+    )
+    BusinessFactory(
+        name="Boulangerie",
+        category=Business.Category.CAFE,
+        latitude=Decimal("45.761"),
+        longitude=Decimal("4.831"),
+    )
+    mob = PublishedMobFactory(business=records)
+    box = {"bbox": "4.7,45.7,4.9,45.8"}
+    url = reverse("businesses:map_data")
+    by_word = client.get(url, {**box, "q": "vinyl"}).json()
+    assert [s["name"] for s in by_word["shops"]] == ["Vinyl Attic"]
+    assert [m["url"] for m in by_word["mobs"]] == [mob.get_absolute_url()]
+    by_category = client.get(url, {**box, "category": "cafe"}).json()
+    assert [s["name"] for s in by_category["shops"]] == ["Boulangerie"]
+    assert by_category["mobs"] == []
+    assert client.get(url, {**box, "category": "spaceships"}).status_code == 400
+
+
+def test_map_page_filter_works_without_javascript_by_leading_to_the_list(client: Client) -> None:
+    page = client.get(reverse("businesses:map")).content.decode()
+    assert f'action="{reverse("businesses:search")}"' in page
+    assert 'name="q"' in page
+    assert 'name="category"' in page

@@ -7,11 +7,10 @@ import factory
 from django.core import signing
 from django.utils import timezone
 
-from cashmob.accounts.tests.factories import UserFactory
 from cashmob.mobs.consent import CONSENT_SALT
 from cashmob.mobs.models import Consent, ConsentRequest, Mob, MobStatus
 from cashmob.mobs.tests.factories import PublishedMobFactory
-from cashmob.rsvps.models import Rsvp, RsvpStatus
+from cashmob.rsvps.tests.factories import RsvpFactory as BaseRsvpFactory
 
 
 class LiveMobFactory(PublishedMobFactory):
@@ -22,17 +21,10 @@ class LiveMobFactory(PublishedMobFactory):
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=2))
 
 
-class RsvpFactory(factory.django.DjangoModelFactory[Rsvp]):
-    class Meta:
-        model = Rsvp
+class RsvpFactory(BaseRsvpFactory):
+    """An RSVP to a mob under way."""
 
     mob = factory.SubFactory(LiveMobFactory)
-    user = factory.SubFactory(UserFactory)
-    status = RsvpStatus.CONFIRMED
-    pledge_minor = 2000
-    currency = factory.SelfAttribute("mob.currency")
-    confirmed_at = factory.LazyFunction(timezone.now)
-    nonce = factory.LazyFunction(lambda: secrets.token_urlsafe(24))
 
 
 def owner_request(mob: Mob) -> tuple[ConsentRequest, str]:

@@ -121,3 +121,30 @@ def test_notification_deliver_twice_sends_once() -> None:
     assert notification_deliver(notification_id=notification.pk) is True
     assert notification_deliver(notification_id=notification.pk) is False
     assert len(mail.outbox) == 1
+
+
+def test_notification_retry_sends_old_failures_again_until_the_attempt_cap() -> None:
+    """The scheduler's sweep retries what failed a while ago, at most MAX_ATTEMPTS times."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cashmob.notifications.models import Notification
+    from cashmob.notifications.services import MAX_ATTEMPTS, notification_retry_unsent
+    from cashmob.notifications.tests.factories import NotificationFactory
+
+    failed = NotificationFactory(attempts=1, last_error="connection refused")
+    given_up = NotificationFactory(attempts=MAX_ATTEMPTS)
+    fresh = NotificationFactory()
+    old = timezone.now() - timedelta(minutes=10)
+    Notification.objects.filter(pk__in=[failed.pk, given_up.pk]).update(created_at=old)
+    assert notification_retry_unsent() == 1
+    failed.refresh_from_db()
+    assert failed.sent_at is not None
+    assert failed.attempts == 2
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [failed.user.email]
+    given_up.refresh_from_db()
+    fresh.refresh_from_db()
+    assert given_up.sent_at is None
+    assert fresh.sent_at is None

@@ -395,3 +395,18 @@ def test_chapter_calendar_feed_is_for_its_members_only() -> None:
     first = calendar_feed_get_or_create(user=member, chapter=chapter)
     second = calendar_feed_revoke(user=member, chapter=chapter)
     assert first.token != second.token
+
+
+def test_waiting_positions_follow_the_order_people_joined_the_list() -> None:
+    from cashmob.rsvps.tests.factories import RsvpFactory
+
+    mob = _mob(capacity=1)
+    now = timezone.now()
+    later = RsvpFactory(mob=mob, status=RsvpStatus.WAITING, queued_at=now, confirmed_at=None)
+    first = RsvpFactory(
+        mob=mob, status=RsvpStatus.WAITING, queued_at=now - timedelta(minutes=5), confirmed_at=None
+    )
+    confirmed = RsvpFactory(mob=mob)
+    assert waiting_position(rsvp=first) == 1
+    assert waiting_position(rsvp=later) == 2
+    assert waiting_position(rsvp=confirmed) is None

@@ -296,3 +296,24 @@ def test_vote_page_shows_cool_down_withdrawal_and_declared_interests(setup, clie
     public = client.get(f"/choose/votes/{vote.pk}/").content.decode()
     assert "Mobbed recently" in public
     assert "Camille" not in public
+
+
+def test_vote_candidates_mark_cool_down_and_withdrawal() -> None:
+    from cashmob.voting.selectors import vote_candidates
+    from cashmob.voting.tests.factories import CandidateFactory, ShopVoteFactory
+
+    vote = ShopVoteFactory()
+    fresh = CandidateFactory(vote=vote, business__name="A fresh shop")
+    cooling = CandidateFactory(
+        vote=vote,
+        business__name="B mobbed last week",
+        business__last_mobbed_at=timezone.now() - timedelta(days=7),
+    )
+    gone = CandidateFactory(
+        vote=vote, business__name="C excluded", business__status=Business.Status.EXCLUDED
+    )
+    listed = vote_candidates(vote=vote)
+    # Open votes list shops out of their cool-down first.
+    assert [c.pk for c in listed] == [fresh.pk, gone.pk, cooling.pk]
+    marks = {c.pk: (c.cooling, c.withdrawn) for c in listed}
+    assert marks == {fresh.pk: (False, False), cooling.pk: (True, False), gone.pk: (False, True)}
