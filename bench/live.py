@@ -30,7 +30,7 @@ def live_mob_ensure() -> tuple[str, int]:
     of that check-in's user."""
     from cashmob.accounts.models import User
     from cashmob.businesses.models import Business
-    from cashmob.checkin.models import CheckIn
+    from cashmob.checkin.models import CheckIn, SpendReport
     from cashmob.mobs.models import Consent, Mob, MobStatus
 
     now = timezone.now()
@@ -56,7 +56,10 @@ def live_mob_ensure() -> tuple[str, int]:
     user, _created = User.objects.get_or_create(
         email="bench-mobber@bench.cashmob.org", defaults={"display_name": "Bench Mobber"}
     )
-    CheckIn.objects.get_or_create(mob=mob, user=user, defaults={"method": "code"})
+    CheckIn.objects.get_or_create(mob=mob, user=user, defaults={"method": CheckIn.Method.MOB_CODE})
+    # Each run starts from an empty tally (a mobber may report only so many spends).
+    SpendReport.objects.filter(mob=mob).delete()
+    Mob.objects.filter(pk=mob.pk).update(reported_total_minor=0, report_count=0)
     return mob.slug, user.pk
 
 
