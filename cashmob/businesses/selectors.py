@@ -76,7 +76,15 @@ def business_search(
         return [Hit(b, None) for b in qs.order_by(*order)[offset : offset + limit]]
     lat, lng = near
     radius_km = min(max(radius_km, 0.05), MAX_RADIUS_KM)
-    ids = list(_nearest_first(qs, lat=lat, lng=lng, radius_km=radius_km)[offset : offset + limit])
+    # In a dense city a wide circle holds tens of thousands of shops. Smaller circles
+    # first: when one already holds the page, those shops are the nearest of all, and
+    # the database measured a few hundred rows instead.
+    wanted = offset + limit
+    for reach_km in (radius_km / 16, radius_km / 4, radius_km):
+        ids = list(_nearest_first(qs, lat=lat, lng=lng, radius_km=reach_km)[:wanted])
+        if len(ids) >= wanted:
+            break
+    ids = ids[offset:]
     found = qs.in_bulk(ids)
     hits = []
     for pk in ids:
