@@ -628,17 +628,42 @@ def tipping_points_check_due(*, now: datetime | None = None) -> int:
         )
         if now < deadline:
             continue
+        from cashmob.core.models import AuditEntry
+
+        if AuditEntry.objects.filter(
+            object_type="mobs.mob", object_id=str(mob.pk), action="mob.tipping_missed"
+        ).exists():
+            continue  # told already: once per mob
+        audit_record(
+            actor=None, action="mob.tipping_missed", obj=mob, data={"count": mob.rsvp_count}
+        )
+        figures = {
+            "mob_title": mob.public_title(),
+            "count": mob.rsvp_count,
+            "tipping_point": mob.tipping_point,
+        }
         notify(
             users=_organisers(mob),
             kind=Kind.ACCOUNT,
             event_key=f"mob:{mob.pk}:tipping_missed",
             template="rsvps/tipping_missed",
-            context={
-                "mob_title": mob.public_title(),
-                "count": mob.rsvp_count,
-                "tipping_point": mob.tipping_point,
-                "dashboard_url": absolute_url("mobs:dashboard", slug=mob.slug),
-            },
+            context={**figures, "dashboard_url": absolute_url("mobs:dashboard", slug=mob.slug)},
         )
+        # Those who said yes, and the shop, hear it too: the organisers decide next.
+        notify(
+            users=_participants(mob),
+            guests=rsvp_list_guests(mob=mob, confirmed_only=True),
+            kind=Kind.CHANGE,
+            event_key=f"mob:{mob.pk}:tipping_short",
+            template="rsvps/tipping_short",
+            context={**figures, "mob_url": mob_url(mob)},
+        )
+        if mob.business is not None and mob.business.contact_email:
+            email_enqueue(
+                to=mob.business.contact_email,
+                template="rsvps/tipping_short",
+                context={**figures, "mob_url": mob_url(mob)},
+                language=mob.chapter.language,
+            )
         count += 1
     return count
