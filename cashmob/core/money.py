@@ -79,8 +79,34 @@ def minor_to_decimal(amount_minor: int, currency: str) -> Decimal:
     return Decimal(amount_minor).scaleb(-currency_exponent(currency))
 
 
+def _normalise_separators(text: str, *, decimals: int) -> str:
+    """One decimal point and no grouping, whichever way the amount was written:
+    "1,000.50" and "1.000,50" (grouping, then decimals), "20,50" (a decimal comma),
+    "1,000" (a thousand: no currency here has three decimal places unless its code says
+    so). Anything else is left as typed, to be refused as invalid or too precise."""
+    if "," in text and "." in text:
+        decimal = "," if text.rfind(",") > text.rfind(".") else "."
+        grouping = "." if decimal == "," else ","
+        whole, _sep, fraction = text.rpartition(decimal)
+        if re.fullmatch(rf"-?\d{{1,3}}(?:{re.escape(grouping)}\d{{3}})+", whole):
+            return f"{whole.replace(grouping, '')}.{fraction}"
+        return text
+    for mark in (",", "."):
+        if text.count(mark) > 1 and re.fullmatch(
+            rf"-?\d{{1,3}}(?:{re.escape(mark)}\d{{3}})+", text
+        ):
+            return text.replace(mark, "")  # "1,000,000" or "1.000.000"
+    if text.count(",") == 1:
+        whole, fraction = text.split(",")
+        if len(fraction) == 3 and decimals < 3 and whole.lstrip("-"):
+            return whole + fraction  # "1,000"
+        return f"{whole}.{fraction}"
+    return text
+
+
 def parse_amount(text: str | Decimal | int, currency: str) -> int:
-    """Turn a user-typed amount ("20", "20.50", "20,50") into minor units, exactly.
+    """Turn a user-typed amount ("20", "20.50", "20,50", "1,000.50") into minor units,
+    exactly.
 
     Raises :class:`MoneyError` with code ``invalid`` / ``negative`` / ``too_precise``.
     """
@@ -89,9 +115,10 @@ def parse_amount(text: str | Decimal | int, currency: str) -> int:
     elif isinstance(text, Decimal):
         value = text
     else:
-        cleaned = text.strip().replace("\u00a0", "").replace(" ", "")
-        if cleaned.count(",") == 1 and "." not in cleaned:
-            cleaned = cleaned.replace(",", ".")
+        cleaned = _normalise_separators(
+            text.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", ""),
+            decimals=currency_exponent(currency),
+        )
         # Plain digits with at most one decimal point: no exponents ("1E+999999" would
         # cost seconds of CPU or overflow), no signs other than a leading minus.
         if not _AMOUNT.fullmatch(cleaned):

@@ -23,6 +23,12 @@ from cashmob.core.money import Money, MoneyError, format_money, parse_amount
         (".5", "USD", 50),
         (Decimal("3.10"), "USD", 310),
         (7, "EUR", 700),
+        # Thousands, however they are grouped.
+        ("1,000", "USD", 100000),
+        ("1,000.50", "USD", 100050),
+        ("1.000,50", "EUR", 100050),
+        ("1,000,000", "JPY", 1000000),
+        ("1.250.000", "SEK", 125000000),
     ],
 )
 def test_parse_amount_is_exact(text: object, currency: str, minor: int) -> None:
@@ -39,6 +45,8 @@ def test_parse_amount_is_exact(text: object, currency: str, minor: int) -> None:
         ("NaN", "invalid"),
         ("Infinity", "invalid"),
         ("20.0.1", "invalid"),
+        ("1,00,0", "invalid"),
+        ("12,34.5", "invalid"),
         ("+20", "invalid"),
         ("-5", "negative"),
         ("20.001", "too_precise"),
