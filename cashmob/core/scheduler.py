@@ -36,6 +36,26 @@ def _jobs() -> list[tuple[str, Callable[..., int]]]:
             mob_reveal(mob=mob, actor=None)
         return len(due)
 
+    def prune_task_results(now: datetime) -> int:
+        # Finished tasks keep their arguments, and account emails (a password reset
+        # link) travel as arguments: keep them a day, failures a week for a look.
+        from django.core.management import call_command
+        from django.tasks import task_backends
+        from django_tasks_db.backend import DatabaseBackend
+        from django_tasks_db.models import DBTaskResult
+
+        if not isinstance(task_backends["default"], DatabaseBackend):
+            return 0  # tasks run at once (tests): nothing is stored
+        before = DBTaskResult.objects.count()
+        call_command(
+            "prune_db_task_results",
+            queue_name="*",
+            min_age_days=1,
+            failed_min_age_days=7,
+            verbosity=0,
+        )
+        return before - DBTaskResult.objects.count()
+
     return [
         ("reveals", reveals_due),
         ("close votes", lambda now: shop_vote_close_due(now=now)),
@@ -46,6 +66,7 @@ def _jobs() -> list[tuple[str, Callable[..., int]]]:
         ("start mobs", lambda now: mobs_start_due(now=now)),
         ("close mobs", lambda now: mobs_close_due(now=now)),
         ("report mobs", lambda now: mobs_report_due(now=now)),
+        ("prune task results", prune_task_results),
     ]
 
 

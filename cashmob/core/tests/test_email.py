@@ -82,3 +82,30 @@ def test_task_on_database_queue_is_run_by_real_worker(settings, tmp_path) -> Non
     assert result.return_value == 1
     [sent] = list(mail_dir.iterdir())
     assert "Subject: A test message for Ada" in sent.read_text()
+
+
+@pytest.mark.django_db
+def test_scheduler_prunes_finished_tasks_and_the_links_they_carry(settings) -> None:
+    """Account emails (reset links) travel as task arguments: finished tasks are kept a
+    day, failed ones a week, then deleted."""
+    from datetime import timedelta
+
+    from django.tasks import task_backends
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from cashmob.core.email import send_rendered_email
+    from cashmob.core.scheduler import run_due_jobs
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    assert type(task_backends["default"]).__name__ == "DatabaseBackend"
+    old = send_rendered_email.enqueue(to=["a@example.org"], subject="s", text="reset link")
+    new = send_rendered_email.enqueue(to=["b@example.org"], subject="s", text="reset link")
+    DBTaskResult.objects.filter(id=old.id).update(
+        status="SUCCESSFUL", finished_at=timezone.now() - timedelta(days=2)
+    )
+    DBTaskResult.objects.filter(id=new.id).update(
+        status="SUCCESSFUL", finished_at=timezone.now() - timedelta(hours=2)
+    )
+    assert run_due_jobs()["prune task results"] == 1
+    assert [str(pk) for pk in DBTaskResult.objects.values_list("id", flat=True)] == [str(new.id)]
