@@ -368,9 +368,15 @@ if PRODUCTION:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"private_links": {"()": "cashmob.core.logging.RedactPrivateLinks"}},
+    "filters": {
+        "private_links": {"()": "cashmob.core.logging.RedactPrivateLinks"},
+        "refusals": {"()": "cashmob.core.logging.RefusalsWithoutTraceback"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["private_links"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["private_links", "refusals"],
+        },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {

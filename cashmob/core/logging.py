@@ -26,3 +26,15 @@ class RedactPrivateLinks(logging.Filter):
         if hidden != message:
             record.msg, record.args = hidden, None
         return True
+
+
+class RefusalsWithoutTraceback(logging.Filter):
+    """A 403 is an answer, not a fault: log its line, not the traceback behind it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from django.core.exceptions import PermissionDenied
+
+        if record.exc_info and isinstance(record.exc_info[1], PermissionDenied):
+            record.exc_info = None
+            record.exc_text = None
+        return True

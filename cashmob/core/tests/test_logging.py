@@ -43,3 +43,30 @@ def test_the_request_log_goes_through_the_filter() -> None:
 
     console = settings.LOGGING["handlers"]["console"]
     assert "private_links" in console["filters"]
+
+
+def test_a_refusal_is_logged_without_its_traceback() -> None:
+    import logging
+    import sys
+
+    from django.core.exceptions import PermissionDenied
+
+    from cashmob.core.logging import RefusalsWithoutTraceback
+
+    try:
+        raise PermissionDenied
+    except PermissionDenied:
+        refused = logging.LogRecord(
+            "django.request", logging.WARNING, __file__, 1, "Forbidden: /x", None, sys.exc_info()
+        )
+    try:
+        raise ValueError("a real fault")
+    except ValueError:
+        failed = logging.LogRecord(
+            "django.request", logging.ERROR, __file__, 1, "Error: /y", None, sys.exc_info()
+        )
+    keep = RefusalsWithoutTraceback()
+    assert keep.filter(refused)
+    assert keep.filter(failed)
+    assert refused.exc_info is None
+    assert failed.exc_info is not None
