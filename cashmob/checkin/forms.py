@@ -39,6 +39,9 @@ class WalkInForm(forms.Form):
         max_length=80,
         help_text=_("Someone who came without signing up."),
     )
+    # A new key each time the form is shown: sending it twice (a double tap, a retry)
+    # adds the walk-in once.
+    key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
 
 
 class AboutForm(forms.Form):

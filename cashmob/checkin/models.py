@@ -40,6 +40,8 @@ class CheckIn(models.Model):
         related_name="checkins",
     )
     walk_in_name = models.CharField(_("walk-in name"), max_length=80, blank=True)
+    #: From the form that added the walk-in: the same form sent twice adds one person.
+    walk_in_key = models.UUIDField(_("walk-in form key"), null=True, blank=True, editable=False)
     method = models.CharField(_("how"), max_length=12, choices=Method.choices)
     code = models.CharField(_("code used"), max_length=40, blank=True)
     checked_in_by = models.ForeignKey(
@@ -69,6 +71,11 @@ class CheckIn(models.Model):
                 fields=["mob", "rsvp"],
                 condition=Q(rsvp__isnull=False),
                 name="checkin_one_per_rsvp",
+            ),
+            models.UniqueConstraint(
+                fields=["mob", "walk_in_key"],
+                condition=Q(walk_in_key__isnull=False),
+                name="checkin_walk_in_once",
             ),
             # No "someone" constraint: a check-in outlives the account of whoever made
             # it (deleted accounts leave anonymous check-ins, and the mob's figures stand).

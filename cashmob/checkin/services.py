@@ -149,6 +149,8 @@ def _existing_checkin(checkin: CheckIn) -> CheckIn | None:
             return hit
     if checkin.rsvp_id is not None:
         return found.filter(rsvp_id=checkin.rsvp_id).first()
+    if checkin.walk_in_key is not None:
+        return found.filter(walk_in_key=checkin.walk_in_key).first()
     return None
 
 
@@ -194,6 +196,7 @@ def checkin_record(
     actor: User | None,
     code: str = "",
     walk_in_name: str = "",
+    walk_in_key: uuid.UUID | None = None,
     by_shop: bool = False,
     guest: Rsvp | None = None,
     now: datetime | None = None,
@@ -273,6 +276,7 @@ def checkin_record(
         checkin = CheckIn(
             mob=mob,
             walk_in_name=walk_in_name,
+            walk_in_key=walk_in_key,
             method=CheckIn.Method.WALK_IN,
             checked_in_by=actor if actor is not None and actor.is_authenticated else None,
             at=now,

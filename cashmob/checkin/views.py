@@ -298,6 +298,7 @@ def _scan(
                     actor=request.user,  # type: ignore[arg-type]
                     code=form.cleaned_data.get("code", ""),
                     walk_in_name=form.cleaned_data.get("walk_in_name", ""),
+                    walk_in_key=form.cleaned_data.get("key"),
                     by_shop=by_shop,
                 )
             except DomainError as error:

@@ -203,6 +203,24 @@ def test_scan_page_walk_in(client, mob, organiser) -> None:  # type: ignore[no-u
     assert CheckIn.objects.get().walk_in_name == "Bob"
 
 
+def test_walk_in_form_sent_twice_adds_the_walk_in_once(client, mob, organiser) -> None:  # type: ignore[no-untyped-def]
+    from cashmob.mobs.models import Mob
+
+    client.force_login(organiser)
+    url = reverse("checkin:scan", kwargs={"slug": mob.slug})
+    page = client.get(url).content.decode()
+    key = page.split('name="key" value="', 1)[1].split('"', 1)[0]
+    for _ in range(2):  # a double tap, or the browser sending it again
+        assert client.post(url, {"walk_in_name": "Bob", "key": key}).status_code == 302
+    assert CheckIn.objects.filter(walk_in_name="Bob").count() == 1
+    assert Mob.objects.get(pk=mob.pk).checkin_count == 1
+    # A new form (a new key) is a new person, even with the same name.
+    fresh = client.get(url).content.decode().split('name="key" value="', 1)[1].split('"', 1)[0]
+    assert fresh != key
+    client.post(url, {"walk_in_name": "Bob", "key": fresh})
+    assert CheckIn.objects.filter(walk_in_name="Bob").count() == 2
+
+
 def test_day_view_is_for_organisers_only(client, mob, mobber) -> None:  # type: ignore[no-untyped-def]
     url = reverse("checkin:day", kwargs={"slug": mob.slug})
     assert client.get(url).status_code == 302
