@@ -75,3 +75,36 @@ def test_favicon_ico_points_at_the_site_icon(client) -> None:  # type: ignore[no
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert response["Location"].endswith("img/favicon.svg")
+
+
+def test_home_query_count_for_a_member_does_not_grow_with_mobs(
+    client, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    """Signed in, with a home chapter: the session, the person and their chapter's mobs
+    add a fixed few queries, however many mobs there are."""
+    from cashmob.chapters.tests.factories import MembershipFactory
+
+    member = MembershipFactory().user
+    member.home_chapter = member.memberships.get().chapter
+    member.save()
+    client.force_login(member)
+    client.get(reverse("home"))
+
+    def count() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("home")).status_code == 200
+        return len(captured.captured_queries)
+
+    PublishedMobFactory(business__chapter=member.home_chapter)
+    ReportedMobFactory()
+    few = count()
+    for _ in range(5):
+        PublishedMobFactory(business__chapter=member.home_chapter)
+        ReportedMobFactory()
+    # (Fewer, even: with few mobs in the home chapter, others nearby fill the list.)
+    assert count() <= few
+    with django_assert_max_num_queries(8):
+        client.get(reverse("home"))

@@ -84,3 +84,20 @@ def test_mob_page_query_count_is_fixed(client, django_assert_max_num_queries) ->
 
 def test_mob_page_unknown_slug_is_404(client) -> None:  # type: ignore[no-untyped-def]
     assert client.get(reverse("mobs:detail", kwargs={"slug": "nope"})).status_code == 404
+
+
+def test_mob_page_query_count_for_a_member_going_is_fixed(
+    client, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    """An upcoming mob seen by someone who said yes: their RSVP, wave and calendar links
+    come in a fixed number of queries."""
+    from cashmob.accounts.tests.factories import UserFactory
+    from cashmob.rsvps.services import rsvp_create
+
+    mob = PublishedMobFactory(capacity=50, tipping_point=10)
+    member = UserFactory()
+    rsvp_create(mob=mob, user=member, pledge_minor=mob.pledge_minor, currency=mob.currency)
+    client.force_login(member)
+    client.get(mob.get_absolute_url())
+    with django_assert_max_num_queries(8):
+        assert client.get(mob.get_absolute_url()).status_code == 200
