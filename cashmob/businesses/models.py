@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Lower, Replace
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -68,6 +70,20 @@ class Business(TimeStampedModel):
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     website = models.URLField(_("website"), blank=True, max_length=300)
+    #: The website as the duplicate check compares it (see ``website_key_of``), kept by
+    #: the database itself so that every write, admin and imports included, has it.
+    website_key = models.GeneratedField(
+        expression=Replace(
+            Replace(
+                Replace(Replace(Lower("website"), Value("https://")), Value("http://")),
+                Value("www."),
+            ),
+            Value("/"),
+        ),
+        output_field=models.CharField(max_length=300),
+        db_persist=True,
+        verbose_name=_("website, as compared"),
+    )
     contact_email = models.EmailField(_("contact email"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     opening_hours = models.CharField(_("opening hours"), max_length=300, blank=True)
@@ -118,7 +134,7 @@ class Business(TimeStampedModel):
             models.Index(fields=["name", "id"], name="business_name_idx"),
             models.Index(fields=["category", "name", "id"], name="business_category_name_idx"),
             models.Index(fields=["chapter", "status"]),
-            models.Index(fields=["website"]),
+            models.Index(fields=["website_key"], name="business_website_key_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -90,13 +89,13 @@ def normalise_name(name: str) -> str:
     return " ".join(words)
 
 
-def normalise_website(url: str) -> str:
-    if not url:
-        return ""
-    parts = urlsplit(url if "://" in url else f"https://{url}")
-    host = (parts.hostname or "").removeprefix("www.")
-    path = parts.path.rstrip("/")
-    return f"{host}{path}".lower()
+def website_key_of(url: str) -> str:
+    """``url`` as :attr:`Business.website_key` keeps it: lower case, without scheme,
+    ``www.`` or slashes, so "https://www.Example.com/shop/" and "example.com/shop" meet."""
+    key = url.strip().lower()
+    for part in ("https://", "http://", "www.", "/"):
+        key = key.replace(part, "")
+    return key
 
 
 def business_find_duplicate(
@@ -108,12 +107,12 @@ def business_find_duplicate(
     :data:`DUPLICATE_RADIUS_KM`. Removed businesses are not matched.
     """
     active = Business.objects.exclude(status=Business.Status.REMOVED)
-    site = normalise_website(website)
-    if site:
-        host = site.split("/", 1)[0]
-        for candidate in active.filter(website__icontains=host).only("id", "website")[:20]:
-            if normalise_website(candidate.website) == site:
-                return Business.objects.get(pk=candidate.pk)
+    key = website_key_of(website)
+    if key:
+        # Through the index on the key the database keeps, however many shops there are.
+        same_site = active.filter(website_key=key).order_by("id").first()
+        if same_site is not None:
+            return same_site
     box = bounding_box(float(latitude), float(longitude), DUPLICATE_RADIUS_KM)
     target = normalise_name(name)
     nearby = active.filter(

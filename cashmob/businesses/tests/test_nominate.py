@@ -15,7 +15,7 @@ from cashmob.businesses.exceptions import (
     NominationLimitError,
 )
 from cashmob.businesses.models import Business, Nomination
-from cashmob.businesses.services import business_nominate, normalise_name, normalise_website
+from cashmob.businesses.services import business_nominate, normalise_name, website_key_of
 from cashmob.businesses.tests.factories import BusinessFactory
 from cashmob.chapters.models import Chapter
 from cashmob.chapters.tests.factories import ChapterFactory, MembershipFactory
@@ -189,6 +189,31 @@ def test_normalise_name_ignores_case_accents_and_articles() -> None:
     assert normalise_name("Le Café  Müller!") == normalise_name("cafe muller")
 
 
-def test_normalise_website_ignores_scheme_www_and_slash() -> None:
-    assert normalise_website("http://www.Shop.example/") == normalise_website("shop.example")
-    assert normalise_website("") == ""
+def test_website_key_ignores_scheme_www_case_and_slashes() -> None:
+    assert website_key_of("http://www.Shop.example/") == website_key_of("shop.example")
+    assert website_key_of("") == ""
+
+
+def test_website_key_kept_by_the_database_matches_the_one_searched_for() -> None:
+    shop = BusinessFactory(website="HTTPS://www.Example.org/Our-Shop/")
+    shop.refresh_from_db()
+    assert shop.website_key == website_key_of("example.org/our-shop")
+
+
+def test_duplicate_by_website_found_among_many_shops_on_the_same_host() -> None:
+    """Small shops often have a page on one big site: the exact page decides, through an
+    index, however many other shops share the host."""
+    from decimal import Decimal
+
+    from cashmob.businesses.services import business_find_duplicate
+
+    for n in range(30):
+        BusinessFactory(website=f"https://facebook.com/shop{n}")
+    wanted = BusinessFactory(website="https://www.facebook.com/la-bonne-adresse/")
+    found = business_find_duplicate(
+        name="Something else entirely",
+        website="facebook.com/La-Bonne-Adresse",
+        latitude=Decimal("10"),
+        longitude=Decimal("10"),
+    )
+    assert found == wanted
