@@ -180,8 +180,8 @@ def _insert_statement() -> tuple[str, list[str], dict[str, Any]]:
     }
     columns = []
     for model_field in Business._meta.concrete_fields:
-        if model_field.primary_key:
-            continue
+        if model_field.primary_key or model_field.generated:
+            continue  # the database fills these
         columns.append(model_field.column)
         if model_field.column not in fixed:
             default = model_field.get_default()
