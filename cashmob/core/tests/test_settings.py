@@ -152,3 +152,21 @@ def test_cache_is_shared_through_the_database() -> None:
         cursor.execute("SELECT count(*) FROM cashmob_cache")
         assert cursor.fetchone()[0] >= 1
     assert cache.get("rate-limit-probe") == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner statistics")
+def test_migrate_gives_statistics_back_to_a_table_that_lost_them() -> None:
+    """A rebuilt table in an analysed database would leave the planner guessing."""
+    from django.core.management import call_command
+
+    from cashmob.businesses.tests.factories import BusinessFactory
+
+    BusinessFactory.create_batch(2)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+        cursor.execute("DELETE FROM sqlite_stat1 WHERE tbl = 'businesses_business'")
+    call_command("migrate", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'businesses_business'")
+        assert cursor.fetchone()[0] >= 1
