@@ -69,6 +69,31 @@ def email_attachments(context: Mapping[str, Any]) -> list[tuple[str, bytes, str]
     return attachments
 
 
+def _send(
+    *,
+    to: list[str],
+    subject: str,
+    text: str,
+    html: str = "",
+    from_email: str = "",
+    headers: dict[str, str] | None = None,
+    attachments: list[tuple[str, bytes, str]] | None = None,
+) -> int:
+    """Send one message with its text and HTML parts; return how many were sent."""
+    message = Message(
+        subject=subject,
+        body=text,
+        from_email=from_email or None,
+        to=list(to),
+        headers=headers or {},
+    )
+    if html:
+        message.attach_alternative(html, "text/html")
+    for name, data, mimetype in attachments or []:
+        message.attach(name, data, mimetype)
+    return message.send()
+
+
 @task(queue_name="default")
 def send_templated_email(
     *, to: list[str], template: str, context: dict[str, Any], language: str
@@ -80,11 +105,9 @@ def send_templated_email(
     raising, which marks the task failed in the queue.
     """
     subject, text, html = email_render(template=template, context=context, language=language)
-    message = Message(subject=subject, body=text, to=list(to))
-    message.attach_alternative(html, "text/html")
-    for name, data, mimetype in email_attachments(context):
-        message.attach(name, data, mimetype)
-    return message.send()
+    return _send(
+        to=to, subject=subject, text=text, html=html, attachments=email_attachments(context)
+    )
 
 
 @task(queue_name="default")
@@ -98,16 +121,9 @@ def send_rendered_email(
     headers: dict[str, str] | None = None,
 ) -> int:
     """Send a message rendered by the caller (allauth's account emails); 0 or 1 sent."""
-    message = Message(
-        subject=subject,
-        body=text,
-        from_email=from_email or None,
-        to=list(to),
-        headers=headers or {},
+    return _send(
+        to=to, subject=subject, text=text, html=html, from_email=from_email, headers=headers
     )
-    if html:
-        message.attach_alternative(html, "text/html")
-    return message.send()
 
 
 def email_enqueue_rendered(message: EmailMultiAlternatives) -> None:

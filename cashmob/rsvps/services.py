@@ -534,13 +534,17 @@ def _attach_notifications(rsvp: Rsvp, user: User) -> None:
     Notification.objects.filter(guest_rsvp=rsvp).delete()  # the account had these already
 
 
-def calendar_feed_get_or_create(*, user: User, chapter: Chapter | None = None) -> CalendarFeed:
-    """The person's current private feed address (made on first use): of their own mobs,
-    or, for a member of ``chapter``, of the chapter's mobs."""
+def _require_feed_member(*, user: User, chapter: Chapter | None) -> None:
     if chapter is not None and not Membership.objects.filter(chapter=chapter, user=user).exists():
         raise RsvpPermissionError(
             _("Only the chapter's members have its calendar feed."), code="not_member"
         )
+
+
+def calendar_feed_get_or_create(*, user: User, chapter: Chapter | None = None) -> CalendarFeed:
+    """The person's current private feed address (made on first use): of their own mobs,
+    or, for a member of ``chapter``, of the chapter's mobs."""
+    _require_feed_member(user=user, chapter=chapter)
     feed = CalendarFeed.objects.filter(user=user, chapter=chapter, revoked_at__isnull=True).first()
     if feed is None:
         feed = CalendarFeed.objects.create(
@@ -552,10 +556,7 @@ def calendar_feed_get_or_create(*, user: User, chapter: Chapter | None = None) -
 @transaction.atomic
 def calendar_feed_revoke(*, user: User, chapter: Chapter | None = None) -> CalendarFeed:
     """Stop the current feed address working and give a new one."""
-    if chapter is not None and not Membership.objects.filter(chapter=chapter, user=user).exists():
-        raise RsvpPermissionError(
-            _("Only the chapter's members have its calendar feed."), code="not_member"
-        )
+    _require_feed_member(user=user, chapter=chapter)
     CalendarFeed.objects.filter(user=user, chapter=chapter, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )

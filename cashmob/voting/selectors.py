@@ -25,14 +25,22 @@ if TYPE_CHECKING:
 CHOOSABLE = (Business.Status.NOMINATED, Business.Status.ACTIVE)
 
 
+def cooldown_cutoff(*, chapter: Chapter, now: datetime | None = None) -> datetime:
+    """Shops mobbed since this moment are on the chapter's cool-down."""
+    return (now or timezone.now()) - timedelta(days=chapter.cooldown_days)
+
+
+def is_cooling(business: Business, cutoff: datetime) -> bool:
+    return bool(business.last_mobbed_at and business.last_mobbed_at >= cutoff)
+
+
 def eligible_businesses(*, chapter: Chapter, now: datetime | None = None) -> QuerySet[Business]:
     """Shops that may be put to a vote: listed and not excluded.
 
     Shops mobbed within the chapter's cool-down stay eligible but come last, marked
     ``cooling``; the rest come least mobbed first.
     """
-    now = now or timezone.now()
-    cutoff = now - timedelta(days=chapter.cooldown_days)
+    cutoff = cooldown_cutoff(chapter=chapter, now=now)
     return (
         Business.objects.filter(chapter=chapter, status__in=CHOOSABLE)
         .annotate(
@@ -83,8 +91,7 @@ def vote_candidates(*, vote: ShopVote, now: datetime | None = None) -> list[Cand
     or removed since the vote opened: it cannot win) and ``interests`` (nominations that
     declared a personal interest in the shop).
     """
-    now = now or timezone.now()
-    cutoff = now - timedelta(days=vote.mob.chapter.cooldown_days)
+    cutoff = cooldown_cutoff(chapter=vote.mob.chapter, now=now)
     qs = vote.candidates.select_related("business").prefetch_related(
         Prefetch(
             "business__nominations",
@@ -103,7 +110,7 @@ def vote_candidates(*, vote: ShopVote, now: datetime | None = None) -> list[Cand
         candidates = list(qs.order_by(open_order, "business__name"))
     for candidate in candidates:
         business = candidate.business
-        candidate.cooling = bool(business.last_mobbed_at and business.last_mobbed_at >= cutoff)  # type: ignore[attr-defined]
+        candidate.cooling = is_cooling(business, cutoff)  # type: ignore[attr-defined]
         candidate.withdrawn = business.status not in CHOOSABLE  # type: ignore[attr-defined]
         candidate.interests = business.interests  # type: ignore[attr-defined]
     return candidates

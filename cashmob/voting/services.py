@@ -28,7 +28,13 @@ from cashmob.voting.models import (
     Slot,
     SlotAnswer,
 )
-from cashmob.voting.selectors import CHOOSABLE, eligible_businesses, mob_members
+from cashmob.voting.selectors import (
+    CHOOSABLE,
+    cooldown_cutoff,
+    eligible_businesses,
+    is_cooling,
+    mob_members,
+)
 
 if TYPE_CHECKING:
     from cashmob.accounts.models import User
@@ -204,13 +210,13 @@ def _rank_candidates(vote: ShopVote) -> list[Candidate]:
         )
     )
     now = timezone.now()
-    cutoff = now - timedelta(days=vote.mob.chapter.cooldown_days)
+    cutoff = cooldown_cutoff(chapter=vote.mob.chapter, now=now)
     far_future = now + timedelta(days=36500)
     candidates.sort(
         key=lambda c: (
             c.business.status not in CHOOSABLE,
             -c.n,
-            bool(c.business.last_mobbed_at and c.business.last_mobbed_at >= cutoff),
+            is_cooling(c.business, cutoff),
             c.business.mob_count,
             c.first_nominated or far_future,
             c.pk,
