@@ -1,6 +1,56 @@
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime, timedelta
+
 import pytest
+
+_SHIFT = re.compile(r"^(?P<sign>[+-])?(?:(?P<d>\d+)d)?(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?$")
+
+
+def parse_clock_shift(text: str) -> timedelta:
+    """``+11h``, ``-1d6h``, ``90m``: a signed duration in days, hours and minutes."""
+    found = _SHIFT.match(text.strip())
+    if found is None or not any(found.group(unit) for unit in "dhm"):
+        raise pytest.UsageError(
+            f"--clock-shift={text!r}: expected a signed duration such as +11h, -1d6h or 90m"
+        )
+    shift = timedelta(
+        days=int(found.group("d") or 0),
+        hours=int(found.group("h") or 0),
+        minutes=int(found.group("m") or 0),
+    )
+    return -shift if found.group("sign") == "-" else shift
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--clock-shift",
+        default="",
+        help=(
+            "Run the whole suite with the clock moved by this much (e.g. +11h, -1d6h): a test "
+            "whose outcome depends on the hour or the day then fails here, not in somebody's "
+            "morning. Tests that fix their own clock (time-machine) are not affected."
+        ),
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    text = config.getoption("--clock-shift")
+    if not text:
+        return
+    shift = parse_clock_shift(text)
+    import time_machine
+
+    # The clock keeps ticking from the shifted moment; a test's own travel() nests inside.
+    traveller = time_machine.travel(datetime.now(tz=UTC) + shift, tick=True)
+    traveller.start()
+    config.add_cleanup(traveller.stop)
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    text = config.getoption("--clock-shift")
+    return f"clock shifted by {text}" if text else None
 
 
 @pytest.fixture(autouse=True)
