@@ -22,7 +22,7 @@ export UV_NO_CONFIG := 1
 
 PYTEST_ARGS ?= -n auto
 
-.PHONY: help install install-dev run test demo lint format lock clean
+.PHONY: help install install-dev test-tools run test demo lint format lock clean
 
 help:
 	@echo "make run      install (if needed) and serve Cashmob with its demo world on SQLite"
@@ -73,10 +73,31 @@ demo: install
 	$(BIN)/cashmob migrate --verbosity 0
 	$(BIN)/cashmob demo
 
+# The browser journeys drive Debian's Chromium (never a browser Playwright downloads) and the
+# benchmark suite's own test loads pages with Debian's wrk: a suite without them is not green.
+# As root (CI, a fresh container) they are installed; otherwise nothing runs until they are.
+CHROMIUM ?= $(or $(CASHMOB_E2E_CHROMIUM),/usr/bin/chromium)
+test-tools:
+	@missing=(); \
+	[ -x "$(CHROMIUM)" ] || missing+=(chromium); \
+	command -v wrk >/dev/null || missing+=(wrk); \
+	if [ $${#missing[@]} -gt 0 ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing Debian packages: $${missing[*]}"; \
+			apt-get update -qq; \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$${missing[@]}" >/dev/null; \
+		else \
+			echo "The test suite needs these Debian packages: $${missing[*]}. Install them, then run make test again:" >&2; \
+			echo "    sudo apt-get install -y $${missing[*]}" >&2; \
+			exit 1; \
+		fi; \
+	fi
+	@[ -x "$(CHROMIUM)" ] || { echo "No Chromium at $(CHROMIUM)." >&2; exit 1; }
+
 # Tests keep their database, secret key and mail in a throwaway data folder, so that they
 # never touch var/ and two checkouts' runs never collide. DATABASE_URL from the environment
 # is honoured (CI runs the suite on PostgreSQL that way).
-test: install-dev
+test: install-dev test-tools
 	@if [ -z "$${CASHMOB_DATA_DIR:-}" ]; then \
 		CASHMOB_DATA_DIR=$$(mktemp -d -t cashmob-test.XXXXXX); \
 		export CASHMOB_DATA_DIR; \
