@@ -80,6 +80,16 @@ def read_totals(slug: str) -> dict[str, Any] | None:
     return tally_payload(mob, now=timezone.now())
 
 
+class Clock:
+    """Real time: the event loop's monotonic clock. Tests give the hub a clock they move."""
+
+    def now(self) -> float:
+        return asyncio.get_running_loop().time()
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+
+
 @dataclass
 class Channel:
     """The viewers of one mob and the task that reads its figures for them."""
@@ -93,9 +103,12 @@ class Channel:
 
 
 class Hub:
-    def __init__(self, *, reader: Reader = read_totals, tick: float = 1.0) -> None:
+    def __init__(
+        self, *, reader: Reader = read_totals, tick: float = 1.0, clock: Clock | None = None
+    ) -> None:
         self.reader = reader
         self.tick = tick
+        self.clock = clock or Clock()
         self.channels: dict[str, Channel] = {}
         self.reads = 0
         self.misses: dict[str, float] = {}
@@ -110,7 +123,7 @@ class Hub:
 
     async def subscribe(self, slug: str) -> tuple[Channel, asyncio.Queue[dict[str, Any]]] | None:
         channel = self.channels.get(slug)
-        now = asyncio.get_running_loop().time()
+        now = self.clock.now()
         if channel is None and self.misses.get(slug, 0.0) > now:
             return None
         if channel is None:
@@ -156,15 +169,15 @@ class Hub:
     def unsubscribe(self, channel: Channel, queue: asyncio.Queue[dict[str, Any]]) -> None:
         channel.viewers.discard(queue)
         if not channel.viewers:
-            channel.idle_since = asyncio.get_running_loop().time()
+            channel.idle_since = self.clock.now()
 
     async def _run(self, channel: Channel) -> None:
-        loop = asyncio.get_running_loop()
         try:
             while True:
-                await asyncio.sleep(self.tick)
+                await self.clock.sleep(self.tick)
                 if not channel.viewers and (
-                    channel.idle_since is None or loop.time() - channel.idle_since > IDLE_SECONDS
+                    channel.idle_since is None
+                    or self.clock.now() - channel.idle_since > IDLE_SECONDS
                 ):
                     break
                 try:
