@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import re
 import signal
 import subprocess
 import time
@@ -18,6 +20,13 @@ STARTUP_LIMIT = 90  # seconds: migrate, collect static files, load the demo worl
 def _get(url: str) -> tuple[int, str]:
     with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - local URL
         return response.status, response.read().decode()
+
+
+def _get_compressed(url: str) -> tuple[str, bytes]:
+    """The body as a browser asking for gzip gets it, with its Content-Encoding."""
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip, br"})  # noqa: S310
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - local URL
+        return response.headers.get("Content-Encoding", ""), response.read()
 
 
 def _wait_for_health(process: subprocess.Popen[str], base: str) -> None:
@@ -52,6 +61,17 @@ def test_run_serves_home_page_and_health_check(tmp_path) -> None:  # type: ignor
         status, body = _get(f"{base}/")
         assert status == 200
         assert "Cash Mob Lyon" in body or "Cash mob" in body
+        # Pages and static files travel compressed to browsers that accept it.
+        encoding, raw = _get_compressed(f"{base}/")
+        assert encoding == "gzip"
+        assert b"<!DOCTYPE html>" in gzip.decompress(raw)
+        stylesheet = re.search(r'href="(/static/css/cashmob[^"]*\.css)"', body)
+        assert stylesheet is not None
+        encoding, raw = _get_compressed(base + stylesheet.group(1))
+        assert encoding == "gzip"
+        css = gzip.decompress(raw)
+        assert b"{" in css
+        assert len(raw) < len(css) / 2
     finally:
         process.send_signal(signal.SIGTERM)
         try:

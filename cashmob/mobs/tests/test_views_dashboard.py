@@ -31,6 +31,13 @@ ROLES = ("anonymous", "stranger", "member", "co_organiser", "organiser", "staff"
 ALLOWED = {"co_organiser", "organiser", "staff"}
 
 
+@pytest.fixture(autouse=True)
+def _fixed_clock(time_machine):  # type: ignore[no-untyped-def]
+    """Slots are posted as local wall-clock times ("until 23:59"): whether one lasts under the
+    twelve-hour limit must not depend on the hour the suite runs at."""
+    time_machine.move_to(datetime(2026, 6, 10, 12, 0, tzinfo=UTC))
+
+
 def local(dt: datetime) -> str:
     return dt.astimezone(PARIS).strftime("%Y-%m-%dT%H:%M")
 
