@@ -28,7 +28,7 @@ pytestmark = [
 
 def test_bench_measures_searches_pages_and_the_live_tally(tmp_path: Path) -> None:
     if shutil.which("wrk") is None:
-        pytest.fail("wrk is not installed (apt-get install wrk; .ci/run installs it)")
+        pytest.fail("wrk is not installed: run `make test`, or `apt-get install wrk`")
     env = {
         key: value
         for key, value in os.environ.items()

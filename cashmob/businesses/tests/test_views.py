@@ -521,9 +521,11 @@ def test_map_data_returns_shops_and_upcoming_mobs_in_the_box(client: Client) -> 
     assert [m["url"] for m in data["mobs"]] == [mob.get_absolute_url()]
 
 
-def test_map_data_gives_each_mobs_time_in_its_chapters_zone(client: Client) -> None:
+def test_map_data_gives_each_mobs_time_in_its_chapters_zone(client: Client, time_machine) -> None:  # type: ignore[no-untyped-def]
     from datetime import UTC, datetime
 
+    # The map lists upcoming mobs: the clock is set before this one, whatever today is.
+    time_machine.move_to(datetime(2026, 12, 1, 12, 0, tzinfo=UTC))
     shop = BusinessFactory(latitude=Decimal("45.76"), longitude=Decimal("4.83"))
     starts = datetime(2027, 1, 9, 17, 0, tzinfo=UTC)  # 18:00 in Paris
     PublishedMobFactory(

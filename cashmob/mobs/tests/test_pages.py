@@ -16,8 +16,9 @@ from cashmob.mobs.tests.factories import MobFactory, PublishedMobFactory, Report
 pytestmark = pytest.mark.django_db
 
 
-def test_mob_page_shows_time_in_the_chapters_zone(client) -> None:  # type: ignore[no-untyped-def]
+def test_mob_page_shows_time_in_the_chapters_zone(client, time_machine) -> None:  # type: ignore[no-untyped-def]
     """18:00 UTC in July is 14:00 in New York: the page shows the local time."""
+    time_machine.move_to(datetime(2027, 6, 1, 12, 0, tzinfo=UTC))
     chapter = ChapterFactory(time_zone="America/New_York", currency="USD", language="en")
     starts = datetime(2027, 7, 1, 18, 0, tzinfo=UTC)
     mob = PublishedMobFactory(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -35,6 +35,13 @@ RESCHEDULE = ConsentRequest.Kind.RESCHEDULE
 
 def _token(url: str) -> str:
     return url.rstrip("/").rsplit("/", 1)[-1]
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock(time_machine):  # type: ignore[no-untyped-def]
+    """The pages' new times end at a wall-clock time ("until 23:30"): a start late in the
+    evening would end before it began, so these tests do not depend on the hour they run at."""
+    time_machine.move_to(datetime(2026, 6, 10, 9, 0, tzinfo=UTC))
 
 
 @pytest.fixture

@@ -144,7 +144,8 @@ def test_rsvp_cancel_view_cancels_own_rsvp(client) -> None:  # type: ignore[no-u
     assert client.post(reverse("rsvps:cancel", args=[mob.slug])).status_code == 404
 
 
-def test_mob_ics_carries_the_chapters_time_zone(client) -> None:  # type: ignore[no-untyped-def]
+def test_mob_ics_carries_the_chapters_time_zone(client, time_machine) -> None:  # type: ignore[no-untyped-def]
+    time_machine.move_to(datetime(2027, 2, 1, 12, 0, tzinfo=UTC))
     starts = datetime(2027, 3, 6, 17, 0, tzinfo=UTC)
     mob = _mob(starts_at=starts, ends_at=starts + timedelta(hours=2))
     response = client.get(reverse("rsvps:ics", args=[mob.slug]))
