@@ -60,12 +60,12 @@ def email_attachments(context: Mapping[str, Any]) -> list[tuple[str, bytes, str]
     mob_id = context.get("attach_ics_mob_id")
     if mob_id:
         from cashmob.mobs.models import Mob
-        from cashmob.rsvps.calendar import calendar_bytes
+        from cashmob.rsvps.calendar import CONTENT_TYPE, calendar_bytes
 
         mob = Mob.objects.select_related("chapter", "business").filter(pk=mob_id).first()
         if mob is not None and mob.starts_at is not None:
             data = calendar_bytes([mob], name=mob.public_title())
-            attachments.append(("cashmob.ics", data, "text/calendar; method=PUBLISH"))
+            attachments.append(("cashmob.ics", data, CONTENT_TYPE))
     return attachments
 
 

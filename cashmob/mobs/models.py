@@ -143,6 +143,10 @@ class Mob(TimeStampedModel):
     confirmed_total_minor = models.PositiveBigIntegerField(
         _("confirmed by the shop"), null=True, blank=True
     )
+    #: How many times what a calendar shows of the mob changed once it was public (time,
+    #: place, title, the shop revealed, cancelled): calendar files carry it as SEQUENCE,
+    #: so a calendar that imported an older copy replaces it.
+    sequence = models.PositiveIntegerField(_("calendar revision"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("mob")
@@ -186,6 +190,14 @@ class Mob(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("mobs:detail", kwargs={"slug": self.slug})
+
+    def sequence_bump(self) -> None:
+        """Count one more change that calendars must pick up (see ``sequence``).
+
+        An atomic increment in the caller's transaction: two changes at once count twice.
+        """
+        type(self).objects.filter(pk=self.pk).update(sequence=models.F("sequence") + 1)
+        self.refresh_from_db(fields=["sequence"])
 
     @property
     def pledge(self) -> Money:

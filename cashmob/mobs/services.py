@@ -321,6 +321,7 @@ def mob_reveal(*, mob: Mob, actor: User | None = None, due_only: bool = False) -
     if revealed_before:
         return mob
     audit_record(actor=actor, action="mob.reveal", obj=mob)
+    mob.sequence_bump()  # calendars now show the shop, not just the meeting point
     notify(
         users=mob_participants(mob=mob),
         guests=rsvp_list_guests(mob=mob),
@@ -415,6 +416,8 @@ def mob_change_record(
         k: (v.isoformat() if isinstance(v, datetime) else str(v)) for k, v in changes.items()
     }
     audit_record(actor=actor, action="mob.change", obj=mob, data=described)
+    if mob.published_at is not None:
+        mob.sequence_bump()
     if mob.status != MobStatus.PUBLISHED or not (
         {"starts_at", "ends_at", "meeting_point"} & set(changes)
     ):
@@ -440,6 +443,7 @@ def mob_change_record(
     )
 
 
+@transaction.atomic
 def mob_cancel(*, mob: Mob, actor: User | None, reason: str) -> Mob:
     """Cancel a mob before it goes live; everyone is told, the shop included."""
     if actor is not None:
@@ -448,6 +452,8 @@ def mob_cancel(*, mob: Mob, actor: User | None, reason: str) -> Mob:
         raise MobError(_("Say why the mob is cancelled."), code="no_reason", field="reason")
     was_public = mob.published_at is not None
     mob = mob_transition(mob=mob, to=MobStatus.CANCELLED, actor=actor, reason=reason)
+    if was_public:
+        mob.sequence_bump()
     context = {**_mob_context(mob), "reason": reason}
     audience = mob_audience(mob=mob) if was_public else mob_participants(mob=mob)
     notify(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
@@ -14,6 +15,16 @@ from cashmob.mobs.models import Mob, MobStatus
 from cashmob.mobs.services import mob_url
 
 PRODID = "-//Cashmob//cashmob//EN"
+#: Every file is a publication (RFC 5546): the same method the email attachment's
+#: Content-Type names, as RFC 6047 requires them to match.
+METHOD = "PUBLISH"
+CONTENT_TYPE = f"text/calendar; charset=utf-8; method={METHOD}"
+
+
+def mob_uid(mob: Mob) -> str:
+    """Stable for the mob and unique to this installation: another site's mob number 1
+    never overwrites this one in somebody's calendar."""
+    return f"mob-{mob.pk}@{urlsplit(settings.SITE_URL).hostname or 'localhost'}"
 
 
 def _location(mob: Mob, *, now: datetime) -> str:
@@ -36,7 +47,7 @@ def mob_event(mob: Mob, *, now: datetime | None = None) -> Event:
     now = now or timezone.now()
     zone = ZoneInfo(mob.chapter.time_zone)
     event = Event()
-    event.add("uid", f"mob-{mob.pk}@cashmob")
+    event.add("uid", mob_uid(mob))
     event.add("summary", mob.public_title(now))
     if mob.starts_at is None or mob.ends_at is None:
         raise ValueError("A mob without a time has no calendar event.")
@@ -48,7 +59,7 @@ def mob_event(mob: Mob, *, now: datetime | None = None) -> Event:
     event.add("description", _description(mob, now=now))
     event.add("url", mob_url(mob))
     event.add("status", "CANCELLED" if mob.status == MobStatus.CANCELLED else "CONFIRMED")
-    event.add("sequence", int(mob.updated_at.timestamp()) if mob.updated_at else 0)
+    event.add("sequence", mob.sequence)
     return event
 
 
@@ -56,6 +67,7 @@ def calendar_bytes(mobs: Iterable[Mob], *, name: str) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
+    calendar.add("method", METHOD)
     calendar.add("x-wr-calname", name)
     for mob in mobs:
         if mob.starts_at is not None and mob.ends_at is not None:

@@ -17,7 +17,7 @@ from cashmob.core.errors import DomainError
 from cashmob.core.forms import form_add_error
 from cashmob.core.views import domain_error_response
 from cashmob.mobs.selectors import access_mob
-from cashmob.rsvps.calendar import calendar_bytes
+from cashmob.rsvps.calendar import CONTENT_TYPE, calendar_bytes
 from cashmob.rsvps.forms import GuestRsvpForm, PledgeForm
 from cashmob.rsvps.models import CalendarFeed, RsvpStatus
 from cashmob.rsvps.selectors import (
@@ -165,7 +165,7 @@ def mob_ics(request: HttpRequest, slug: str) -> HttpResponse:
     if mob.starts_at is None:
         raise Http404
     response = HttpResponse(
-        calendar_bytes([mob], name=mob.public_title()), content_type="text/calendar; charset=utf-8"
+        calendar_bytes([mob], name=mob.public_title()), content_type=CONTENT_TYPE
     )
     response["Content-Disposition"] = f'attachment; filename="{mob.slug}.ics"'
     return response
@@ -228,7 +228,7 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     name = subscription.chapter.name if subscription.chapter else _("My cash mobs")
     response = HttpResponse(
         calendar_bytes(calendar_feed_mobs(feed=subscription), name=str(name)),
-        content_type="text/calendar; charset=utf-8",
+        content_type=CONTENT_TYPE,
     )
     response["Cache-Control"] = "private, max-age=900"
     return response
