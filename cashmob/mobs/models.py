@@ -240,13 +240,13 @@ class Mob(TimeStampedModel):
     def is_secret_at(self, moment) -> bool:
         return self.reveal_at is not None and moment < self.reveal_at
 
-    def public_title(self, moment: datetime | None = None) -> str:
+    def public_title(self, moment: datetime | None = None, *, language: str = "") -> str:
         """The title anyone may see at ``moment`` (default: now): while the shop is a
-        secret, one that names the city only (titles usually name the shop), in the
-        chapter's language."""
+        secret, one that names the city only (titles usually name the shop), in
+        ``language`` (default: the chapter's)."""
         if not self.is_secret_at(moment or timezone.now()):
             return self.title
-        with translation.override(self.chapter.language):
+        with translation.override(language or self.chapter.language):
             return gettext("Secret cash mob in %(city)s") % {"city": self.chapter.city}
 
     def public_description(self, moment: datetime | None = None) -> str:

@@ -205,7 +205,8 @@ def _confirmation(rsvp: Rsvp) -> None:
             kind=Kind.ACCOUNT,
             event_key=f"rsvp:{rsvp.pk}:{rsvp.status}:{int(timezone.now().timestamp())}",
             template="rsvps/confirmation",
-            context=context,
+            # Members cancel from the mob's page, where their RSVP is.
+            context={**context, "cancel_url": f"{context['mob_url']}#rsvp"},
         )
     else:
         from cashmob.checkin.guests import guest_day_url
@@ -215,7 +216,12 @@ def _confirmation(rsvp: Rsvp) -> None:
             template="rsvps/confirmation",
             # A guest has no account: their private day page is how they check in and
             # report what they spent.
-            context={**context, "recipient_name": rsvp.guest_name, "day_url": guest_day_url(rsvp)},
+            context={
+                **context,
+                "recipient_name": rsvp.guest_name,
+                "day_url": guest_day_url(rsvp),
+                "cancel_url": guest_day_url(rsvp),
+            },
             language=rsvp.guest_email_language,
         )
 

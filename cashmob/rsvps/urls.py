@@ -12,6 +12,7 @@ urlpatterns = [
     path("guest/<str:token>/", views.guest_confirm, name="guest_confirm"),
     path("<slug:slug>/", views.rsvp_submit, name="submit"),
     path("<slug:slug>/guest/", views.rsvp_guest, name="guest"),
+    path("<slug:slug>/guest/sent/", views.rsvp_guest_sent, name="guest_sent"),
     path("<slug:slug>/pledge/", views.rsvp_pledge, name="pledge"),
     path("<slug:slug>/cancel/", views.rsvp_cancel_view, name="cancel"),
     path("<slug:slug>/calendar.ics", views.mob_ics, name="ics"),

@@ -98,10 +98,18 @@ def rsvp_guest(request: HttpRequest, slug: str) -> HttpResponse:
                 form_add_error(form, error)
                 status = error.status
             else:
-                return render(request, "rsvps/guest_sent.html", {"mob": mob})
+                # Post/redirect/get: reloading the next page sends nothing again.
+                return redirect("rsvps:guest_sent", slug=mob.slug)
         else:
             status = 400
     return render(request, "rsvps/guest.html", {"mob": mob, "form": form}, status=status)
+
+
+@require_GET
+def rsvp_guest_sent(request: HttpRequest, slug: str) -> HttpResponse:
+    """Where a guest lands after asking for a place: the link to confirm is in their email."""
+    mob = access_mob(slug=slug, user=request.user)
+    return render(request, "rsvps/guest_sent.html", {"mob": mob})
 
 
 @require_http_methods(["GET", "POST"])
@@ -113,9 +121,11 @@ def guest_confirm(request: HttpRequest, token: str) -> HttpResponse:
         return domain_error_response(request, error)
     if request.method == "POST":
         try:
-            rsvp = rsvp_confirm_guest(token=token)
+            rsvp_confirm_guest(token=token)
         except DomainError as error:
             return domain_error_response(request, error)
+        # Post/redirect/get: the page that says "you're going" can be reloaded freely.
+        return redirect("rsvps:guest_confirm", token=token)
     going = rsvp.status in (RsvpStatus.CONFIRMED, RsvpStatus.WAITING)
     context = {"rsvp": rsvp, "mob": rsvp.mob, "day_url": guest_day_url(rsvp) if going else ""}
     return render(request, "rsvps/guest_confirm.html", context)

@@ -162,7 +162,7 @@ def test_a_guests_confirmation_email_carries_their_day_link(
     confirm = guest_url(rsvp)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(confirm[confirm.index("/rsvp/") :])
+        response = client.post(confirm[confirm.index("/rsvp/") :], follow=True)
     rsvp.refresh_from_db()
     [message] = [m for m in mail.outbox if m.to == ["ada@guest.example"]]
     # The confirmation page and the email both lead to the guest's own day page.

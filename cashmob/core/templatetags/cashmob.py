@@ -25,6 +25,10 @@ class _MaySecret(Protocol):
     def is_secret_at(self, moment: datetime) -> bool: ...
 
 
+class _Titled(Protocol):
+    def public_title(self, moment: datetime | None = None, *, language: str = "") -> str: ...
+
+
 @register.filter
 def money(value: Money | None, arg: str = "") -> str:
     """``{{ mob.pledge|money }}``; ``{{ total|money:"whole" }}`` drops ``.00``."""
@@ -81,6 +85,13 @@ def hours(value: float | None) -> str:
 def shop_hidden(mob: _MaySecret) -> bool:
     """``{% if mob|shop_hidden %}``: the mob still keeps its shop secret (before reveal_at)."""
     return mob.is_secret_at(timezone.now())
+
+
+@register.filter
+def public_title(mob: _Titled) -> str:
+    """``{{ mob|public_title }}``: the title, or while the shop is a secret one naming the
+    city only (the model's rule), in the page's language."""
+    return mob.public_title(language=translation.get_language() or "")
 
 
 @register.filter

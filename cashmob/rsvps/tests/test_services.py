@@ -17,6 +17,7 @@ from cashmob.rsvps.exceptions import GuestLinkError, RsvpConflictError, RsvpErro
 from cashmob.rsvps.models import Rsvp, RsvpStatus
 from cashmob.rsvps.services import (
     GUEST_SALT,
+    guest_url,
     reminders_send_due,
     rsvp_attach_guest_rsvps,
     rsvp_cancel,
@@ -420,3 +421,48 @@ def test_waiting_positions_follow_the_order_people_joined_the_list() -> None:
     assert waiting_position(rsvp=first) == 1
     assert waiting_position(rsvp=later) == 2
     assert waiting_position(rsvp=confirmed) is None
+
+
+def test_you_are_going_email_tells_a_member_how_to_cancel(
+    django_capture_on_commit_callbacks,
+) -> None:  # type: ignore[no-untyped-def]
+    mob = _mob()
+    with django_capture_on_commit_callbacks(execute=True):
+        _rsvp(mob)
+    [message] = mail.outbox
+    assert "Can't come after all?" in message.body
+    assert f"{mob.get_absolute_url()}#rsvp" in message.body
+    html = message.alternatives[0][0]
+    assert f"{mob.get_absolute_url()}#rsvp" in html
+    assert "Cancel my RSVP" in html
+
+
+def test_you_are_going_email_gives_a_guest_their_own_page_to_cancel(
+    django_capture_on_commit_callbacks,
+) -> None:  # type: ignore[no-untyped-def]
+    from cashmob.checkin.guests import guest_day_url
+
+    mob = _mob()
+    rsvp = rsvp_create_guest(
+        mob=mob, name="Ada", email="ada@example.org", pledge_minor=2000, currency="EUR"
+    )
+    token = guest_url(rsvp).rstrip("/").rsplit("/", 1)[-1]
+    with django_capture_on_commit_callbacks(execute=True):
+        rsvp_confirm_guest(token=token)
+    [message] = mail.outbox
+    rsvp.refresh_from_db()
+    cancel_part = message.body[message.body.index("Can't come after all?") :]
+    assert guest_day_url(rsvp) in cancel_part
+
+
+def test_waiting_list_email_says_how_to_leave_the_list(
+    django_capture_on_commit_callbacks,
+) -> None:  # type: ignore[no-untyped-def]
+    mob = _mob(capacity=1)
+    _rsvp(mob)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        _rsvp(mob)
+    [message] = mail.outbox
+    assert "Leave the waiting list here:" in message.body
+    assert "Can't come after all?" not in message.body

@@ -92,14 +92,40 @@ def test_rsvp_guest_form_sends_a_link_and_confirms_once(
             reverse("rsvps:guest", args=[mob.slug]),
             {"name": "Ada", "email": "ada@example.org", "pledge": "20", "currency": "EUR"},
         )
-    assert response.status_code == 200
+    # Post/redirect/get: the "check your email" page can be reloaded without sending again.
+    assert response.status_code == 302
+    assert response["Location"] == reverse("rsvps:guest_sent", args=[mob.slug])
+    sent = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en")
+    assert "Check your email" in sent.content.decode()
+    assert len(mailoutbox) == 1
     path = re.search(r"(/rsvp/guest/\S+/)", mailoutbox[-1].body).group(1)
     assert client.get(path).status_code == 200
     assert Rsvp.objects.get().status == RsvpStatus.UNCONFIRMED
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(path)
+        response = client.post(path)
+    assert response.status_code == 302
+    assert response["Location"] == path
     assert Rsvp.objects.get().status == RsvpStatus.CONFIRMED
+    # Reloading the page it lands on is a GET: it says so, and counts nothing twice.
+    page = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
+    assert "going!" in page.content.decode()
+    assert "Confirm my RSVP" not in page.content.decode()
+    mob.refresh_from_db()
+    assert mob.rsvp_count == 1
     assert client.post(path).status_code == 410
+
+
+def test_rsvp_guest_pages_keep_a_secret_shop_secret(client, mailoutbox) -> None:  # type: ignore[no-untyped-def]
+    mob = _mob(title="Mob at Fromagerie Dupont")
+    mob.reveal_at = mob.starts_at - timedelta(hours=1)
+    mob.save(update_fields=["reveal_at"])
+    client.post(
+        reverse("rsvps:guest", args=[mob.slug]),
+        {"name": "Ada", "email": "ada@example.org", "pledge": "20", "currency": "EUR"},
+    )
+    page = client.get(reverse("rsvps:guest_sent", args=[mob.slug]), HTTP_ACCEPT_LANGUAGE="en")
+    assert "Dupont" not in page.content.decode()
+    assert f"Secret cash mob in {mob.chapter.city}" in page.content.decode()
 
 
 def test_rsvp_guest_form_rejects_html_in_the_name(client) -> None:  # type: ignore[no-untyped-def]
