@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import os
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+
+#: Holds the sitecustomize module that shifts the clock of child processes.
+CLOCK_HOOK = Path(__file__).resolve().parent / "tests" / "clock"
 
 _SHIFT = re.compile(r"^(?P<sign>[+-])?(?:(?P<d>\d+)d)?(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?$")
 
@@ -46,6 +51,23 @@ def pytest_configure(config: pytest.Config) -> None:
     traveller = time_machine.travel(datetime.now(tz=UTC) + shift, tick=True)
     traveller.start()
     config.add_cleanup(traveller.stop)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _shifted_children(request: pytest.FixtureRequest) -> None:
+    """Processes the tests start (servers, workers, commands) read the shifted clock too.
+
+    They inherit the environment, and the sitecustomize module in tests/clock moves their clock
+    by the same amount. A fixture rather than pytest_configure: only the processes that run
+    tests set it, never the one that starts pytest-xdist's workers (which shift themselves).
+    """
+    text = request.config.getoption("--clock-shift")
+    if not text:
+        return
+    os.environ["CASHMOB_TEST_CLOCK_SHIFT_SECONDS"] = str(parse_clock_shift(text).total_seconds())
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(CLOCK_HOOK), os.environ.get("PYTHONPATH", "")])
+    )
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:
