@@ -103,6 +103,11 @@ class LocalDateTimeField(forms.DateTimeField):
         raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
 
 
+# The organiser's dashboard shows all of the forms below on one page: each has a prefix of its
+# own (the dashboard action that receives it), so that no two share a field name or an id and
+# every label points at its own field.
+
+
 class ZonedForm(forms.Form):
     """A form whose date-time fields are typed in ``zone`` (the chapter's time zone)."""
 
@@ -169,6 +174,8 @@ class MobPlanForm(forms.Form):
 
 
 class VoteOpenForm(ZonedForm):
+    prefix = "vote_open"
+
     closes_at = LocalDateTimeField(
         label=_("Voting closes"),
         help_text=_("In the chapter's time zone."),
@@ -190,6 +197,8 @@ class VoteOpenForm(ZonedForm):
 
 
 class ChooseShopForm(forms.Form):
+    prefix = "choose_shop"
+
     business = forms.ChoiceField(label=_("Shop"))
 
     def __init__(self, *args: Any, eligible: Iterable[Business], **kwargs: Any) -> None:
@@ -267,6 +276,8 @@ class SlotRowsForm(ZonedForm):
 
 
 class PollOpenForm(SlotRowsForm):
+    prefix = "poll_open"
+
     closes_at = LocalDateTimeField(
         label=_("Answers close"),
         help_text=_("In the chapter's time zone; every slot must start after this."),
@@ -275,6 +286,8 @@ class PollOpenForm(SlotRowsForm):
 
 class ConsentSendForm(SlotRowsForm):
     """The times proposed to the shop: some of the poll's slots, and typed ones."""
+
+    prefix = "consent_send"
 
     rows = EXTRA_SLOT_ROWS
 
@@ -319,11 +332,11 @@ class ConsentSendForm(SlotRowsForm):
 
 
 class RescheduleForm(ConsentSendForm):
-    """New times for a published mob, sent to its shop (its own ids: the dashboard shows
-    other slot forms)."""
+    """New times for a published mob, sent to its shop."""
+
+    prefix = "reschedule"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("auto_id", "reschedule_%s")
         super().__init__(*args, **kwargs)
         self.fields["message"].help_text = _(
             "Why the mob needs to move: the shop sees this with the new times."
@@ -331,6 +344,8 @@ class RescheduleForm(ConsentSendForm):
 
 
 class PublishForm(ZonedForm):
+    prefix = "publish"
+
     keep_secret = forms.BooleanField(
         label=_("Keep the shop a secret until the reveal time"),
         required=False,
@@ -344,6 +359,8 @@ class PublishForm(ZonedForm):
 
 
 class MobDetailsForm(ZonedForm):
+    prefix = "details"
+
     title = forms.CharField(label=_("Title"), max_length=140)
     meeting_point = forms.CharField(label=_("Meeting point"), max_length=255, required=False)
     starts_at = LocalDateTimeField(label=_("Starts"), required=False)
@@ -387,6 +404,8 @@ class MobDetailsForm(ZonedForm):
 
 
 class CancelForm(forms.Form):
+    prefix = "cancel"
+
     reason = forms.CharField(
         label=_("Why is the mob cancelled?"),
         max_length=500,
@@ -396,6 +415,8 @@ class CancelForm(forms.Form):
 
 
 class AfterPartyForm(ZonedForm):
+    prefix = "after_party"
+
     business = forms.ChoiceField(label=_("Venue"))
     starts_at = LocalDateTimeField(label=_("After-party starts"))
     ends_at = forms.TimeField(

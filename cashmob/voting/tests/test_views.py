@@ -259,7 +259,9 @@ def test_poll_close_is_for_organisers_only(client, poll, role) -> None:  # type:
     poll, _organiser = poll
     login_as(client, role, poll.mob.chapter)
     slot = poll.slots.last()
-    response = client.post(reverse("voting:poll_close", kwargs={"pk": poll.pk}), {"slot": slot.pk})
+    response = client.post(
+        reverse("voting:poll_close", kwargs={"pk": poll.pk}), {"poll_close-slot": slot.pk}
+    )
     poll.refresh_from_db()
     if role == "anonymous":
         assert response.status_code == 302
@@ -276,7 +278,9 @@ def test_poll_close_is_for_organisers_only(client, poll, role) -> None:  # type:
 def test_poll_close_with_a_foreign_slot_changes_nothing(client, poll) -> None:  # type: ignore[no-untyped-def]
     poll, organiser = poll
     client.force_login(organiser)
-    response = client.post(reverse("voting:poll_close", kwargs={"pk": poll.pk}), {"slot": "99999"})
+    response = client.post(
+        reverse("voting:poll_close", kwargs={"pk": poll.pk}), {"poll_close-slot": "99999"}
+    )
     assert response.status_code == 400
     poll.refresh_from_db()
     assert poll.status == PollStatus.OPEN
