@@ -73,6 +73,17 @@ def test_me_checkin_wrong_code_is_a_form_error(client, mob, mobber) -> None:  # 
     assert not CheckIn.objects.exists()
 
 
+def test_me_checkin_wrong_code_is_said_once_at_the_field(client, mob, mobber) -> None:  # type: ignore[no-untyped-def]
+    """The code form has one field: the refusal sits at the field, with no summary above."""
+    client.force_login(mobber)
+    url = reverse("checkin:me_checkin", kwargs={"slug": mob.slug})
+    response = client.post(url, {"code": "ZZZZZZ"}, HTTP_ACCEPT_LANGUAGE="en")
+    body = response.content.decode()
+    assert body.count("not the code shown in the shop") == 1
+    assert 'aria-invalid="true"' in body
+    assert "error-summary" not in body
+
+
 def test_me_report_retried_post_counts_once(client, mob, mobber) -> None:  # type: ignore[no-untyped-def]
     checkin_record(mob=mob, actor=mobber, code=codes.mob_code(mob))
     client.force_login(mobber)

@@ -111,6 +111,42 @@ def test_mob_plan_with_a_bad_pledge_shows_a_field_error(client, pledge, message)
     assert not Mob.objects.exists()
 
 
+def test_mob_plan_error_is_said_at_its_field_and_the_summary_links_to_it(client) -> None:  # type: ignore[no-untyped-def]
+    """A form of several fields: the summary names each field in error and links to it; the
+    message itself is said once, at the field."""
+    chapter = ChapterFactory(language="en")
+    client.force_login(OrganiserFactory(chapter=chapter).user)
+    response = client.post(
+        reverse("mobs:plan", kwargs={"chapter_slug": chapter.slug}),
+        {"title": "", "pledge": "0"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert body.count("Enter a pledge above zero.") == 1
+    assert body.count("This field is required.") == 1
+    summary = body[body.index('class="error-summary"') :]
+    summary = summary[: summary.index("</div>")]
+    assert '<a href="#id_title">Title</a>' in summary
+    assert 'href="#id_pledge"' in summary
+    assert "above zero" not in summary
+
+
+def test_dashboard_form_error_that_no_field_shows_is_in_the_summary_once(client) -> None:  # type: ignore[no-untyped-def]
+    mob = MobFactory(chapter__language="en")
+    login_as(client, "organiser", mob.chapter)
+    response = client.post(
+        action_url(mob, "consent_send"),
+        dashboard_data("consent_send", {"slot_0_start": "", "slot_0_end": "", "message": ""}),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert body.count("Propose at least one time.") == 1
+    summary = body[body.index('class="error-summary"') :]
+    assert "Propose at least one time." in summary[: summary.index("</div>")]
+
+
 def test_mob_plan_below_half_the_default_pledge_is_refused_on_the_field(client) -> None:  # type: ignore[no-untyped-def]
     chapter = ChapterFactory(language="en", default_pledge_minor=2000)
     client.force_login(OrganiserFactory(chapter=chapter).user)
