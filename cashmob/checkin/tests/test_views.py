@@ -162,6 +162,30 @@ def test_me_correct(client, mob, mobber) -> None:  # type: ignore[no-untyped-def
     assert client.post(url, {"amount": "-1", "currency": "EUR"}).status_code == 400
 
 
+def test_me_page_gives_each_reports_correction_its_own_ids(client, mob, mobber) -> None:  # type: ignore[no-untyped-def]
+    """The new-report form and one correction form per report all have an amount: each label
+    points at its own field."""
+    checkin_record(mob=mob, actor=mobber, code=codes.mob_code(mob))
+    reports = [
+        spend_report_submit(
+            mob=mob, actor=mobber, amount=amount, currency="EUR", idempotency_key=uuid.uuid4()
+        )[0]
+        for amount in ("20", "12")
+    ]
+    client.force_login(mobber)
+    body = client.get(_me(mob)).content.decode()
+    assert body.count('id="id_amount"') == 1
+    assert body.count('id="id_currency"') == 1
+    for report in reports:
+        assert body.count(f'id="id_correct_{report.pk}_amount"') == 1
+        assert f'for="id_correct_{report.pk}_amount"' in body
+    # Shown again with its error, a correction keeps its own ids.
+    url = reverse("checkin:me_correct", kwargs={"slug": mob.slug, "report_id": reports[0].pk})
+    again = client.post(url, {"amount": "-1", "currency": "EUR"}).content.decode()
+    assert again.count('id="id_amount"') == 1
+    assert f'id="id_correct_{reports[0].pk}_amount_error"' in again
+
+
 def test_me_correct_someone_elses_report_is_404(client, mob, mobber, organiser) -> None:  # type: ignore[no-untyped-def]
     checkin_record(mob=mob, actor=mobber, code=codes.mob_code(mob))
     report, _ = spend_report_submit(
