@@ -3,6 +3,7 @@ chapter's time zone and currency; the services decide what happens."""
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, cast
@@ -62,11 +63,47 @@ def utc_to_local_input(value: datetime | None, zone_name: str) -> str:
     return value.astimezone(_zone(zone_name)).strftime("%Y-%m-%dT%H:%M")
 
 
+_LOCAL_DATETIME = re.compile(r"\d{4,}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,3})?)?")
+_TIME_OF_DAY = re.compile(r"\d\d:\d\d(:\d\d(\.\d{1,3})?)?")
+
+
+def _shows_as(text: str, shape: re.Pattern[str], kind: type[datetime] | type[time]) -> bool:
+    """Whether ``text`` is a value an HTML date-time or time input can hold."""
+    if not shape.fullmatch(text):
+        return False
+    try:
+        kind.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 class LocalDateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+    def format_value(self, value: Any) -> str | None:
+        # Typed text the input type cannot hold is shown empty (as a browser would show it),
+        # not echoed into an invalid value attribute; the field's error says what was wrong.
+        if isinstance(value, str) and not _shows_as(value, _LOCAL_DATETIME, datetime):
+            return None
+        return super().format_value(value)
+
+
+class TimeOfDayInput(forms.TimeInput):
+    """A ``time`` input (hours and minutes)."""
+
+    input_type = "time"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%H:%M")
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, str) and not _shows_as(value, _TIME_OF_DAY, time):
+            return None
+        return super().format_value(value)
 
 
 class LocalDateTimeField(forms.DateTimeField):
@@ -232,7 +269,7 @@ class SlotRowsForm(ZonedForm):
             self.fields[f"slot_{i}_end"] = forms.TimeField(
                 label=_("Slot %(n)s ends") % {"n": i + 1},
                 required=False,
-                widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                widget=TimeOfDayInput(),
             )
 
     def slot_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
@@ -419,9 +456,7 @@ class AfterPartyForm(ZonedForm):
 
     business = forms.ChoiceField(label=_("Venue"))
     starts_at = LocalDateTimeField(label=_("After-party starts"))
-    ends_at = forms.TimeField(
-        label=_("Ends"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-    )
+    ends_at = forms.TimeField(label=_("Ends"), widget=TimeOfDayInput())
     message = forms.CharField(
         label=_("Message to the venue"),
         required=False,

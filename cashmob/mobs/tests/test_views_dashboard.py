@@ -773,3 +773,24 @@ def test_dashboard_ignores_fields_posted_without_the_forms_prefix(client, planni
     assert response.status_code == 400
     mob.refresh_from_db()
     assert mob.business is None
+
+
+def test_dashboard_shown_again_never_echoes_text_a_time_input_cannot_hold(client, planning) -> None:  # type: ignore[no-untyped-def]
+    """A date-time or time input whose posted text is not a time shows empty (as browsers
+    show it) rather than an invalid value attribute; the error at the field says why."""
+    chapter, mob, _shops = planning
+    login_as(client, "organiser", chapter)
+    response = client.post(
+        action_url(mob, "poll_open"),
+        dashboard_data(
+            "poll_open",
+            {"closes_at": "soon", "slot_0_start": "2026-07-01T18:00", "slot_0_end": "25:99"},
+        ),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'value="soon"' not in page
+    assert 'value="25:99"' not in page
+    assert 'name="poll_open-slot_0_start" value="2026-07-01T18:00"' in page
+    assert_ids_unique(page)
