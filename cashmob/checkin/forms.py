@@ -99,6 +99,9 @@ class SpendReportForm(forms.Form):
 
 
 class CorrectForm(forms.Form):
+    """One report's correction. The day page shows one per report beside the new-report form,
+    all with an amount: each takes its ids from its report, so that no two fields share one."""
+
     amount = forms.CharField(
         label=_("Corrected amount"),
         max_length=20,
@@ -107,6 +110,10 @@ class CorrectForm(forms.Form):
         ),
     )
     currency = forms.CharField(widget=forms.HiddenInput, max_length=3)
+
+    def __init__(self, *args: Any, report_id: int, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"id_correct_{report_id}_%s")
+        super().__init__(*args, **kwargs)
 
 
 class ReviewForm(forms.Form):

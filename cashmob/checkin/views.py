@@ -133,7 +133,9 @@ def _render_me(
             r.pk: (
                 forms_["correct_form"]
                 if forms_.get("correct_id") == r.pk
-                else CorrectForm(initial={"amount": r.amount.as_typed, "currency": r.currency})
+                else CorrectForm(
+                    report_id=r.pk, initial={"amount": r.amount.as_typed, "currency": r.currency}
+                )
             )
             for r in my.reports
         },
@@ -215,7 +217,7 @@ def _report(request: HttpRequest, mob: Mob, me: Me) -> HttpResponse:
 
 def _correct(request: HttpRequest, mob: Mob, me: Me, report_id: int) -> HttpResponse:
     report = selectors.spend_report_of(report_id=report_id, user=me.user, guest=me.guest)
-    form = CorrectForm(request.POST)
+    form = CorrectForm(request.POST, report_id=report.pk)
     if not form.is_valid():
         return _render_me(request, mob, me, status=400, correct_form=form, correct_id=report.pk)
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -39,3 +40,30 @@ def form_add_error(
             form.add_error(None, error)
         return
     form.add_error(target(error.field), str(error.message))
+
+
+@dataclass(frozen=True)
+class ErrorSummary:
+    """What a form's error summary lists: ``messages`` shown at no field, and ``fields`` to
+    link to, each showing its own message."""
+
+    messages: list[str]
+    fields: list[forms.BoundField]
+
+    def __bool__(self) -> bool:
+        return bool(self.messages or self.fields)
+
+
+def form_error_summary(form: forms.BaseForm) -> ErrorSummary:
+    """One rule for every form: a message is said once. The summary lists the errors that no
+    field shows (the form's own, and those of hidden fields); a field's error stays at its
+    field, which the summary links to by name when the form has several fields. A one-field
+    form in error has no summary: its message sits right at the field."""
+    if not form.is_bound or not form.errors:
+        return ErrorSummary(messages=[], fields=[])
+    messages = [str(error) for error in form.non_field_errors()]
+    for field in form.hidden_fields():
+        messages += [str(error) for error in field.errors]
+    visible = form.visible_fields()
+    in_error = [field for field in visible if field.errors] if len(visible) > 1 else []
+    return ErrorSummary(messages=messages, fields=in_error)

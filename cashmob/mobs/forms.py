@@ -3,6 +3,7 @@ chapter's time zone and currency; the services decide what happens."""
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, cast
@@ -62,11 +63,47 @@ def utc_to_local_input(value: datetime | None, zone_name: str) -> str:
     return value.astimezone(_zone(zone_name)).strftime("%Y-%m-%dT%H:%M")
 
 
+_LOCAL_DATETIME = re.compile(r"\d{4,}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,3})?)?")
+_TIME_OF_DAY = re.compile(r"\d\d:\d\d(:\d\d(\.\d{1,3})?)?")
+
+
+def _shows_as(text: str, shape: re.Pattern[str], kind: type[datetime] | type[time]) -> bool:
+    """Whether ``text`` is a value an HTML date-time or time input can hold."""
+    if not shape.fullmatch(text):
+        return False
+    try:
+        kind.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 class LocalDateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+    def format_value(self, value: Any) -> str | None:
+        # Typed text the input type cannot hold is shown empty (as a browser would show it),
+        # not echoed into an invalid value attribute; the field's error says what was wrong.
+        if isinstance(value, str) and not _shows_as(value, _LOCAL_DATETIME, datetime):
+            return None
+        return super().format_value(value)
+
+
+class TimeOfDayInput(forms.TimeInput):
+    """A ``time`` input (hours and minutes)."""
+
+    input_type = "time"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%H:%M")
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, str) and not _shows_as(value, _TIME_OF_DAY, time):
+            return None
+        return super().format_value(value)
 
 
 class LocalDateTimeField(forms.DateTimeField):
@@ -101,6 +138,11 @@ class LocalDateTimeField(forms.DateTimeField):
                 continue
             return local_to_utc(naive, self.zone)
         raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+# The organiser's dashboard shows all of the forms below on one page: each has a prefix of its
+# own (the dashboard action that receives it), so that no two share a field name or an id and
+# every label points at its own field.
 
 
 class ZonedForm(forms.Form):
@@ -169,6 +211,8 @@ class MobPlanForm(forms.Form):
 
 
 class VoteOpenForm(ZonedForm):
+    prefix = "vote_open"
+
     closes_at = LocalDateTimeField(
         label=_("Voting closes"),
         help_text=_("In the chapter's time zone."),
@@ -190,6 +234,8 @@ class VoteOpenForm(ZonedForm):
 
 
 class ChooseShopForm(forms.Form):
+    prefix = "choose_shop"
+
     business = forms.ChoiceField(label=_("Shop"))
 
     def __init__(self, *args: Any, eligible: Iterable[Business], **kwargs: Any) -> None:
@@ -223,7 +269,7 @@ class SlotRowsForm(ZonedForm):
             self.fields[f"slot_{i}_end"] = forms.TimeField(
                 label=_("Slot %(n)s ends") % {"n": i + 1},
                 required=False,
-                widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                widget=TimeOfDayInput(),
             )
 
     def slot_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
@@ -267,6 +313,8 @@ class SlotRowsForm(ZonedForm):
 
 
 class PollOpenForm(SlotRowsForm):
+    prefix = "poll_open"
+
     closes_at = LocalDateTimeField(
         label=_("Answers close"),
         help_text=_("In the chapter's time zone; every slot must start after this."),
@@ -275,6 +323,8 @@ class PollOpenForm(SlotRowsForm):
 
 class ConsentSendForm(SlotRowsForm):
     """The times proposed to the shop: some of the poll's slots, and typed ones."""
+
+    prefix = "consent_send"
 
     rows = EXTRA_SLOT_ROWS
 
@@ -319,11 +369,11 @@ class ConsentSendForm(SlotRowsForm):
 
 
 class RescheduleForm(ConsentSendForm):
-    """New times for a published mob, sent to its shop (its own ids: the dashboard shows
-    other slot forms)."""
+    """New times for a published mob, sent to its shop."""
+
+    prefix = "reschedule"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("auto_id", "reschedule_%s")
         super().__init__(*args, **kwargs)
         self.fields["message"].help_text = _(
             "Why the mob needs to move: the shop sees this with the new times."
@@ -331,6 +381,8 @@ class RescheduleForm(ConsentSendForm):
 
 
 class PublishForm(ZonedForm):
+    prefix = "publish"
+
     keep_secret = forms.BooleanField(
         label=_("Keep the shop a secret until the reveal time"),
         required=False,
@@ -344,6 +396,8 @@ class PublishForm(ZonedForm):
 
 
 class MobDetailsForm(ZonedForm):
+    prefix = "details"
+
     title = forms.CharField(label=_("Title"), max_length=140)
     meeting_point = forms.CharField(label=_("Meeting point"), max_length=255, required=False)
     starts_at = LocalDateTimeField(label=_("Starts"), required=False)
@@ -387,6 +441,8 @@ class MobDetailsForm(ZonedForm):
 
 
 class CancelForm(forms.Form):
+    prefix = "cancel"
+
     reason = forms.CharField(
         label=_("Why is the mob cancelled?"),
         max_length=500,
@@ -396,11 +452,11 @@ class CancelForm(forms.Form):
 
 
 class AfterPartyForm(ZonedForm):
+    prefix = "after_party"
+
     business = forms.ChoiceField(label=_("Venue"))
     starts_at = LocalDateTimeField(label=_("After-party starts"))
-    ends_at = forms.TimeField(
-        label=_("Ends"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-    )
+    ends_at = forms.TimeField(label=_("Ends"), widget=TimeOfDayInput())
     message = forms.CharField(
         label=_("Message to the venue"),
         required=False,

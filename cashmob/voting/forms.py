@@ -44,6 +44,9 @@ class SlotAnswersForm(forms.Form):
 class PollCloseForm(forms.Form):
     """The organiser closes the date poll, taking the best slot or picking one."""
 
+    # Shown beside the poll's own answers (fields slot_<pk>) and the dashboard's forms.
+    prefix = "poll_close"
+
     slot = forms.TypedChoiceField(
         label=_("The mob's time"),
         required=False,

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from .support import browser, browsing, playwright, server, viewport
+from .support import browser, browsing, page_recorder, playwright, server, viewport
 
-__all__ = ["browser", "browsing", "playwright", "server", "viewport"]
+__all__ = ["browser", "browsing", "page_recorder", "playwright", "server", "viewport"]

@@ -35,6 +35,8 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
+from .html_check import PageRecorder, report, vnu_errors
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CASHMOB_E2E_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -229,12 +231,27 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     launched.close()
 
 
+@pytest.fixture(scope="session")
+def page_recorder() -> Iterator[PageRecorder]:
+    """Keeps every page the journeys load; when they are done, the Nu Html Checker checks
+    them all at once (one Java start), and any error fails the run."""
+    recorder = PageRecorder()
+    yield recorder
+    if recorder.test and not recorder.pages:
+        pytest.fail("the journeys ran but no page was kept for the HTML check", pytrace=False)
+    errors = vnu_errors(recorder.pages)
+    if errors:
+        pytest.fail(report(errors, pages=len(recorder.pages)), pytrace=False)
+
+
 @dataclass
 class Browsing:
-    """Opens contexts against the server and closes them when the test ends."""
+    """Opens contexts against the server and closes them when the test ends; every page
+    they load is kept for the HTML check."""
 
     browser: Browser
     server: Server
+    recorder: PageRecorder | None = None
     contexts: list[BrowserContext] = field(default_factory=list)
 
     def context(self, *, viewport: dict[str, int] | None = None, **options: Any) -> BrowserContext:
@@ -245,6 +262,8 @@ class Browsing:
             **options,
         )
         context.set_default_timeout(10_000)
+        if self.recorder is not None:
+            self.recorder.watch(context)
         self.contexts.append(context)
         return context
 
@@ -276,8 +295,11 @@ def viewport(request: pytest.FixtureRequest) -> dict[str, int]:
 
 
 @pytest.fixture
-def browsing(browser: Browser, server: Server) -> Iterator[Browsing]:
-    opened = Browsing(browser=browser, server=server)
+def browsing(
+    browser: Browser, server: Server, page_recorder: PageRecorder, request: pytest.FixtureRequest
+) -> Iterator[Browsing]:
+    page_recorder.test = request.node.nodeid
+    opened = Browsing(browser=browser, server=server, recorder=page_recorder)
     yield opened
     opened.close()
 

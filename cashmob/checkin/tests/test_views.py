@@ -73,6 +73,17 @@ def test_me_checkin_wrong_code_is_a_form_error(client, mob, mobber) -> None:  # 
     assert not CheckIn.objects.exists()
 
 
+def test_me_checkin_wrong_code_is_said_once_at_the_field(client, mob, mobber) -> None:  # type: ignore[no-untyped-def]
+    """The code form has one field: the refusal sits at the field, with no summary above."""
+    client.force_login(mobber)
+    url = reverse("checkin:me_checkin", kwargs={"slug": mob.slug})
+    response = client.post(url, {"code": "ZZZZZZ"}, HTTP_ACCEPT_LANGUAGE="en")
+    body = response.content.decode()
+    assert body.count("not the code shown in the shop") == 1
+    assert 'aria-invalid="true"' in body
+    assert "error-summary" not in body
+
+
 def test_me_report_retried_post_counts_once(client, mob, mobber) -> None:  # type: ignore[no-untyped-def]
     checkin_record(mob=mob, actor=mobber, code=codes.mob_code(mob))
     client.force_login(mobber)
@@ -149,6 +160,30 @@ def test_me_correct(client, mob, mobber) -> None:  # type: ignore[no-untyped-def
     mob.refresh_from_db()
     assert mob.reported_total_minor == 2500
     assert client.post(url, {"amount": "-1", "currency": "EUR"}).status_code == 400
+
+
+def test_me_page_gives_each_reports_correction_its_own_ids(client, mob, mobber) -> None:  # type: ignore[no-untyped-def]
+    """The new-report form and one correction form per report all have an amount: each label
+    points at its own field."""
+    checkin_record(mob=mob, actor=mobber, code=codes.mob_code(mob))
+    reports = [
+        spend_report_submit(
+            mob=mob, actor=mobber, amount=amount, currency="EUR", idempotency_key=uuid.uuid4()
+        )[0]
+        for amount in ("20", "12")
+    ]
+    client.force_login(mobber)
+    body = client.get(_me(mob)).content.decode()
+    assert body.count('id="id_amount"') == 1
+    assert body.count('id="id_currency"') == 1
+    for report in reports:
+        assert body.count(f'id="id_correct_{report.pk}_amount"') == 1
+        assert f'for="id_correct_{report.pk}_amount"' in body
+    # Shown again with its error, a correction keeps its own ids.
+    url = reverse("checkin:me_correct", kwargs={"slug": mob.slug, "report_id": reports[0].pk})
+    again = client.post(url, {"amount": "-1", "currency": "EUR"}).content.decode()
+    assert again.count('id="id_amount"') == 1
+    assert f'id="id_correct_{reports[0].pk}_amount_error"' in again
 
 
 def test_me_correct_someone_elses_report_is_404(client, mob, mobber, organiser) -> None:  # type: ignore[no-untyped-def]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
@@ -13,9 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cashmob.core.dates import localized_pattern
+from cashmob.core.forms import ErrorSummary, form_error_summary
 from cashmob.core.money import Money, format_money
 
 if TYPE_CHECKING:
+    from django import forms
     from django.core.paginator import Page
 
 register = template.Library()
@@ -113,3 +115,18 @@ def iso_local(value: str, zone: str, fmt: str = "DATETIME_FORMAT") -> str:
 def get_item(mapping: dict, key: object) -> object:
     """``{{ positions|get_item:rsvp.pk }}``: look a key up in a dict from the view."""
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def error_summary(form: forms.BaseForm) -> ErrorSummary:
+    """``{% error_summary form as summary %}``: see ``form_error_summary``."""
+    return form_error_summary(form)
+
+
+@register.filter
+def datetime_attr(value: datetime | None) -> str:
+    """``<time datetime="{{ mob.starts_at|datetime_attr }}">``: the moment in UTC to the
+    second, as HTML's ``datetime`` attribute takes it (it refuses six-digit fractions)."""
+    if value is None:
+        return ""
+    return value.astimezone(UTC).replace(microsecond=0).isoformat()

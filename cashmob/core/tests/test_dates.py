@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from django.utils import translation
 
 from cashmob.core.dates import PATTERNS
-from cashmob.core.templatetags.cashmob import iso_local, local_time
+from cashmob.core.templatetags.cashmob import datetime_attr, iso_local, local_time
 
 SATURDAY = datetime(2026, 12, 12, 10, 0, tzinfo=UTC)  # 11:00 in Paris
 
@@ -33,3 +33,11 @@ def test_a_pattern_not_listed_is_used_as_given() -> None:
     assert "Y-m-d H:i" not in PATTERNS
     with translation.override("de"):
         assert local_time(SATURDAY, "Europe/Paris", "Y-m-d H:i") == "2026-12-12 11:00"
+
+
+def test_datetime_attr_is_utc_to_the_second() -> None:
+    """HTML's datetime attribute refuses six-digit fractions of a second."""
+    moment = datetime(2026, 12, 5, 23, 46, 22, 146701, tzinfo=timezone(timedelta(hours=1)))
+    assert datetime_attr(moment) == "2026-12-05T22:46:22+00:00"
+    assert datetime_attr(moment.astimezone(UTC)) == "2026-12-05T22:46:22+00:00"
+    assert datetime_attr(None) == ""

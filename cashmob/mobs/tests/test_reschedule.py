@@ -24,6 +24,7 @@ from cashmob.mobs.exceptions import (
 )
 from cashmob.mobs.models import Consent, ConsentRequest, Mob, MobStatus
 from cashmob.mobs.services import mob_cancel, mob_publish
+from cashmob.mobs.tests.dashboard import dashboard_data
 from cashmob.mobs.tests.factories import MobFactory
 from cashmob.notifications.models import Notification
 from cashmob.rsvps.services import rsvp_create
@@ -364,11 +365,14 @@ def test_dashboard_asks_the_shop_for_a_new_time(client, published) -> None:  # t
     assert "Ask the shop for a new time" in page
     # A published mob's own details form no longer offers to move the time.
     details = page[page.index('action="/mobs/' + mob.slug + '/dashboard/details/"') :]
-    assert 'name="starts_at"' not in details[: details.index("</form>")]
+    assert 'name="details-starts_at"' not in details[: details.index("</form>")]
     new_start = mob.starts_at + timedelta(days=2)
     response = client.post(
         reverse("mobs:dashboard_action", kwargs={"slug": mob.slug, "action": "reschedule"}),
-        {"slot_0_start": _local(new_start), "slot_0_end": "23:30", "message": "Rain."},
+        dashboard_data(
+            "reschedule",
+            {"slot_0_start": _local(new_start), "slot_0_end": "23:30", "message": "Rain."},
+        ),
     )
     assert response.status_code == 302
     move = ConsentRequest.objects.get(kind=RESCHEDULE)
@@ -385,14 +389,14 @@ def test_dashboard_reschedule_without_a_time_is_a_form_error(client, published) 
     client.force_login(organiser)
     response = client.post(
         reverse("mobs:dashboard_action", kwargs={"slug": mob.slug, "action": "reschedule"}),
-        {"slot_0_start": "", "slot_0_end": "", "message": ""},
+        dashboard_data("reschedule", {"slot_0_start": "", "slot_0_end": "", "message": ""}),
     )
     assert response.status_code == 400
     page = response.content.decode()
     assert "Propose at least one time." in page
     # The form shown again keeps its own ids: its labels point at its own fields.
-    assert 'id="reschedule_message"' in page
-    assert 'for="reschedule_message"' in page
+    assert 'id="id_reschedule-message"' in page
+    assert 'for="id_reschedule-message"' in page
     assert not ConsentRequest.objects.filter(kind=RESCHEDULE).exists()
 
 
@@ -403,7 +407,10 @@ def test_dashboard_reschedule_is_for_organisers_only(client, published, role) ->
         client.force_login(MembershipFactory(chapter=mob.chapter, role=role).user)
     response = client.post(
         reverse("mobs:dashboard_action", kwargs={"slug": mob.slug, "action": "reschedule"}),
-        {"slot_0_start": _local(mob.starts_at + timedelta(days=2)), "slot_0_end": "23:30"},
+        dashboard_data(
+            "reschedule",
+            {"slot_0_start": _local(mob.starts_at + timedelta(days=2)), "slot_0_end": "23:30"},
+        ),
     )
     sent = ConsentRequest.objects.filter(kind=RESCHEDULE).exists()
     assert sent == (role == "co_organiser")

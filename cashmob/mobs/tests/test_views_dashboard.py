@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import zoneinfo
+from collections import Counter
 from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
 
 import pytest
 from django.contrib.admin.sites import site
@@ -21,6 +23,7 @@ from cashmob.chapters.tests.factories import ChapterFactory, MembershipFactory, 
 from cashmob.mobs.admin import MobAdmin
 from cashmob.mobs.consent import consent_answer, consent_request_send
 from cashmob.mobs.models import Consent, ConsentRequest, Mob, MobStatus
+from cashmob.mobs.tests.dashboard import dashboard_data
 from cashmob.mobs.tests.factories import MobFactory, PublishedMobFactory
 from cashmob.voting.models import DatePoll, ShopVote
 
@@ -108,6 +111,42 @@ def test_mob_plan_with_a_bad_pledge_shows_a_field_error(client, pledge, message)
     assert not Mob.objects.exists()
 
 
+def test_mob_plan_error_is_said_at_its_field_and_the_summary_links_to_it(client) -> None:  # type: ignore[no-untyped-def]
+    """A form of several fields: the summary names each field in error and links to it; the
+    message itself is said once, at the field."""
+    chapter = ChapterFactory(language="en")
+    client.force_login(OrganiserFactory(chapter=chapter).user)
+    response = client.post(
+        reverse("mobs:plan", kwargs={"chapter_slug": chapter.slug}),
+        {"title": "", "pledge": "0"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert body.count("Enter a pledge above zero.") == 1
+    assert body.count("This field is required.") == 1
+    summary = body[body.index('class="error-summary"') :]
+    summary = summary[: summary.index("</div>")]
+    assert '<a href="#id_title">Title</a>' in summary
+    assert 'href="#id_pledge"' in summary
+    assert "above zero" not in summary
+
+
+def test_dashboard_form_error_that_no_field_shows_is_in_the_summary_once(client) -> None:  # type: ignore[no-untyped-def]
+    mob = MobFactory(chapter__language="en")
+    login_as(client, "organiser", mob.chapter)
+    response = client.post(
+        action_url(mob, "consent_send"),
+        dashboard_data("consent_send", {"slot_0_start": "", "slot_0_end": "", "message": ""}),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert body.count("Propose at least one time.") == 1
+    summary = body[body.index('class="error-summary"') :]
+    assert "Propose at least one time." in summary[: summary.index("</div>")]
+
+
 def test_mob_plan_below_half_the_default_pledge_is_refused_on_the_field(client) -> None:  # type: ignore[no-untyped-def]
     chapter = ChapterFactory(language="en", default_pledge_minor=2000)
     client.force_login(OrganiserFactory(chapter=chapter).user)
@@ -191,7 +230,8 @@ def test_dashboard_vote_open_is_for_organisers_only(client, planning, role) -> N
     chapter, mob, _shops = planning
     login_as(client, role, chapter)
     response = client.post(
-        action_url(mob, "vote_open"), {"closes_at": local(timezone.now() + timedelta(days=2))}
+        action_url(mob, "vote_open"),
+        dashboard_data("vote_open", {"closes_at": local(timezone.now() + timedelta(days=2))}),
     )
     expect(response, role)
     assert ShopVote.objects.filter(mob=mob).exists() == (role in ALLOWED)
@@ -201,7 +241,9 @@ def test_dashboard_vote_open_is_for_organisers_only(client, planning, role) -> N
 def test_dashboard_choose_shop_is_for_organisers_only(client, planning, role) -> None:  # type: ignore[no-untyped-def]
     chapter, mob, shops = planning
     login_as(client, role, chapter)
-    response = client.post(action_url(mob, "choose_shop"), {"business": shops[0].pk})
+    response = client.post(
+        action_url(mob, "choose_shop"), dashboard_data("choose_shop", {"business": shops[0].pk})
+    )
     expect(response, role)
     mob.refresh_from_db()
     assert (mob.business_id == shops[0].pk) == (role in ALLOWED)
@@ -214,11 +256,14 @@ def test_dashboard_poll_open_is_for_organisers_only(client, planning, role) -> N
     start = timezone.now() + timedelta(days=6)
     response = client.post(
         action_url(mob, "poll_open"),
-        {
-            "closes_at": local(timezone.now() + timedelta(days=2)),
-            "slot_0_start": local(start),
-            "slot_0_end": "23:59",
-        },
+        dashboard_data(
+            "poll_open",
+            {
+                "closes_at": local(timezone.now() + timedelta(days=2)),
+                "slot_0_start": local(start),
+                "slot_0_end": "23:59",
+            },
+        ),
     )
     expect(response, role)
     assert DatePoll.objects.filter(mob=mob).exists() == (role in ALLOWED)
@@ -230,7 +275,10 @@ def test_dashboard_consent_send_is_for_organisers_only(client, role) -> None:  #
     login_as(client, role, mob.chapter)
     response = client.post(
         action_url(mob, "consent_send"),
-        {"slot_0_start": local(mob.starts_at), "slot_0_end": "23:59", "message": ""},
+        dashboard_data(
+            "consent_send",
+            {"slot_0_start": local(mob.starts_at), "slot_0_end": "23:59", "message": ""},
+        ),
     )
     expect(response, role)
     assert ConsentRequest.objects.filter(mob=mob).exists() == (role in ALLOWED)
@@ -240,7 +288,9 @@ def test_dashboard_consent_send_is_for_organisers_only(client, role) -> None:  #
 def test_dashboard_cancel_is_for_organisers_only(client, role) -> None:  # type: ignore[no-untyped-def]
     mob = PublishedMobFactory()
     login_as(client, role, mob.chapter)
-    response = client.post(action_url(mob, "cancel"), {"reason": "Storm warning"})
+    response = client.post(
+        action_url(mob, "cancel"), dashboard_data("cancel", {"reason": "Storm warning"})
+    )
     expect(response, role)
     mob.refresh_from_db()
     assert (mob.status == MobStatus.CANCELLED) == (role in ALLOWED)
@@ -252,7 +302,7 @@ def test_dashboard_details_are_for_organisers_only(client, role) -> None:  # typ
     login_as(client, role, mob.chapter)
     response = client.post(
         action_url(mob, "details"),
-        {"title": mob.title, "meeting_point": "The old mill"},
+        dashboard_data("details", {"title": mob.title, "meeting_point": "The old mill"}),
     )
     expect(response, role)
     mob.refresh_from_db()
@@ -276,7 +326,10 @@ def test_dashboard_after_party_is_for_organisers_only(client, role) -> None:  # 
     login_as(client, role, mob.chapter)
     response = client.post(
         action_url(mob, "after_party"),
-        {"business": venue.pk, "starts_at": local(mob.ends_at), "ends_at": "23:30"},
+        dashboard_data(
+            "after_party",
+            {"business": venue.pk, "starts_at": local(mob.ends_at), "ends_at": "23:30"},
+        ),
     )
     expect(response, role)
     mob.refresh_from_db()
@@ -308,7 +361,9 @@ def test_dashboard_vote_open_with_bad_input_changes_nothing(
 ) -> None:  # type: ignore[no-untyped-def]
     chapter, mob, _shops = planning
     login_as(client, "organiser", chapter)
-    response = client.post(action_url(mob, "vote_open"), data, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        action_url(mob, "vote_open"), dashboard_data("vote_open", data), HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 400
     assert field_error in response.content.decode()
     assert not ShopVote.objects.exists()
@@ -320,10 +375,13 @@ def test_dashboard_vote_open_with_an_ineligible_shortlist_is_refused(client, pla
     login_as(client, "organiser", chapter)
     response = client.post(
         action_url(mob, "vote_open"),
-        {
-            "closes_at": local(timezone.now() + timedelta(days=2)),
-            "businesses": [shops[0].pk, excluded.pk],
-        },
+        dashboard_data(
+            "vote_open",
+            {
+                "closes_at": local(timezone.now() + timedelta(days=2)),
+                "businesses": [shops[0].pk, excluded.pk],
+            },
+        ),
     )
     assert response.status_code == 400
     assert not ShopVote.objects.exists()
@@ -336,11 +394,14 @@ def test_dashboard_poll_open_rejects_a_time_lost_to_the_clock_change(client, pla
     year = timezone.now().year + 1
     response = client.post(
         action_url(mob, "poll_open"),
-        {
-            "closes_at": local(timezone.now() + timedelta(days=2)),
-            "slot_0_start": f"{year}-03-{_last_sunday_of_march(year)}T02:30",
-            "slot_0_end": "04:00",
-        },
+        dashboard_data(
+            "poll_open",
+            {
+                "closes_at": local(timezone.now() + timedelta(days=2)),
+                "slot_0_start": f"{year}-03-{_last_sunday_of_march(year)}T02:30",
+                "slot_0_end": "04:00",
+            },
+        ),
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 400
@@ -362,11 +423,14 @@ def test_dashboard_poll_open_reads_times_in_the_chapters_zone(client) -> None:  
     year = timezone.now().year + 1
     response = client.post(
         action_url(mob, "poll_open"),
-        {
-            "closes_at": local(timezone.now() + timedelta(days=2)),
-            "slot_0_start": f"{year}-07-01T18:00",
-            "slot_0_end": "20:00",
-        },
+        dashboard_data(
+            "poll_open",
+            {
+                "closes_at": local(timezone.now() + timedelta(days=2)),
+                "slot_0_start": f"{year}-07-01T18:00",
+                "slot_0_end": "20:00",
+            },
+        ),
     )
     assert response.status_code == 302
     slot = DatePoll.objects.get(mob=mob).slots.get()
@@ -377,7 +441,7 @@ def test_dashboard_poll_open_reads_times_in_the_chapters_zone(client) -> None:  
 def test_dashboard_publish_without_consent_is_refused(client) -> None:  # type: ignore[no-untyped-def]
     mob = MobFactory(status=MobStatus.PLANNING)
     login_as(client, "organiser", mob.chapter)
-    response = client.post(action_url(mob, "publish"), {})
+    response = client.post(action_url(mob, "publish"), dashboard_data("publish", {}))
     assert response.status_code == 409
     mob.refresh_from_db()
     assert mob.status == MobStatus.PLANNING
@@ -389,7 +453,8 @@ def test_dashboard_publish_keeps_the_shop_secret_until_the_chosen_time(client) -
     login_as(client, "organiser", mob.chapter)
     reveal = (mob.starts_at - timedelta(hours=2)).replace(second=0, microsecond=0)
     response = client.post(
-        action_url(mob, "publish"), {"keep_secret": "on", "reveal_at": local(reveal)}
+        action_url(mob, "publish"),
+        dashboard_data("publish", {"keep_secret": "on", "reveal_at": local(reveal)}),
     )
     assert response.status_code == 302
     mob.refresh_from_db()
@@ -402,7 +467,9 @@ def test_dashboard_publish_with_a_reveal_after_the_start_is_a_field_error(client
     login_as(client, "organiser", mob.chapter)
     response = client.post(
         action_url(mob, "publish"),
-        {"keep_secret": "on", "reveal_at": local(mob.starts_at + timedelta(hours=1))},
+        dashboard_data(
+            "publish", {"keep_secret": "on", "reveal_at": local(mob.starts_at + timedelta(hours=1))}
+        ),
     )
     assert response.status_code == 400
     mob.refresh_from_db()
@@ -446,7 +513,7 @@ def test_admin_cannot_move_a_published_mob_behind_everyones_back(client) -> None
 def test_dashboard_cancel_without_a_reason_is_a_field_error(client) -> None:  # type: ignore[no-untyped-def]
     mob = PublishedMobFactory()
     login_as(client, "organiser", mob.chapter)
-    response = client.post(action_url(mob, "cancel"), {"reason": "   "})
+    response = client.post(action_url(mob, "cancel"), dashboard_data("cancel", {"reason": "   "}))
     assert response.status_code == 400
     mob.refresh_from_db()
     assert mob.status == MobStatus.PUBLISHED
@@ -460,12 +527,15 @@ def test_dashboard_time_change_after_the_shops_yes_asks_the_shop_again(client) -
     new_start = mob.starts_at + timedelta(days=1)
     response = client.post(
         action_url(mob, "details"),
-        {
-            "title": mob.title,
-            "meeting_point": mob.meeting_point,
-            "starts_at": local(new_start),
-            "ends_at": local(new_start + timedelta(hours=2)),
-        },
+        dashboard_data(
+            "details",
+            {
+                "title": mob.title,
+                "meeting_point": mob.meeting_point,
+                "starts_at": local(new_start),
+                "ends_at": local(new_start + timedelta(hours=2)),
+            },
+        ),
     )
     assert response.status_code == 302
     mob.refresh_from_db()
@@ -480,7 +550,10 @@ def test_dashboard_after_party_cannot_be_the_mobs_own_shop(client) -> None:  # t
     login_as(client, "organiser", mob.chapter)
     response = client.post(
         action_url(mob, "after_party"),
-        {"business": mob.business_id, "starts_at": local(mob.ends_at), "ends_at": "23:30"},
+        dashboard_data(
+            "after_party",
+            {"business": mob.business_id, "starts_at": local(mob.ends_at), "ends_at": "23:30"},
+        ),
     )
     assert response.status_code == 400
     mob.refresh_from_db()
@@ -496,7 +569,10 @@ def test_dashboard_after_party_request_reaches_the_venue(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             action_url(mob, "after_party"),
-            {"business": venue.pk, "starts_at": local(mob.ends_at), "ends_at": "23:30"},
+            dashboard_data(
+                "after_party",
+                {"business": venue.pk, "starts_at": local(mob.ends_at), "ends_at": "23:30"},
+            ),
         )
     assert response.status_code == 302
     request = ConsentRequest.objects.get(mob=mob, kind=ConsentRequest.Kind.AFTER_PARTY)
@@ -600,3 +676,121 @@ def test_after_party_venues_are_the_listed_places_near_the_shop() -> None:
     Mob.objects.filter(pk=mob.pk).update(after_party_business=far)
     mob.refresh_from_db()
     assert [b for b, _km in mob_dashboard_get(mob=mob).venues] == [near, far]
+
+
+# --- Dashboard: one id per element ------------------------------------------------------------
+
+
+class _Ids(HTMLParser):
+    """Every id on a page, and every label's ``for``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: Counter[str] = Counter()
+        self.label_targets: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if found.get("id"):
+            self.ids[found["id"]] += 1
+        if tag == "label" and found.get("for"):
+            self.label_targets.append(found["for"])
+
+
+def assert_ids_unique(page: str) -> None:
+    """No two elements share an id, and every label points at exactly one element."""
+    parsed = _Ids()
+    parsed.feed(page)
+    assert parsed.ids, "no ids at all: not the page expected"
+    assert [i for i, n in parsed.ids.items() if n > 1] == []
+    assert [t for t in parsed.label_targets if t not in parsed.ids] == []
+
+
+def _dashboard_mob(state: str, chapter):  # type: ignore[no-untyped-def]
+    """A mob whose dashboard shows many forms at once: each state shows a different set."""
+    shops = [BusinessFactory(chapter=chapter) for _ in range(3)]
+    if state == "published":
+        return PublishedMobFactory(chapter=chapter, business=shops[0])
+    if state == "confirmed":
+        return MobFactory(
+            chapter=chapter,
+            business=shops[0],
+            status=MobStatus.CONFIRMED,
+            business_consent=Consent.ACCEPTED,
+        )
+    mob = MobFactory(chapter=chapter, business=shops[0])
+    if state == "poll open":
+        organiser = Membership.objects.get(chapter=chapter, role="organiser").user
+        from cashmob.voting.services import date_poll_open
+
+        start = timezone.now() + timedelta(days=5)
+        date_poll_open(
+            mob=mob,
+            actor=organiser,
+            closes_at=timezone.now() + timedelta(days=2),
+            slots=[(start + timedelta(days=i), start + timedelta(days=i, hours=2)) for i in (0, 1)],
+        )
+    return mob
+
+
+@pytest.mark.parametrize("state", ["planning", "poll open", "confirmed", "published"])
+def test_dashboard_gives_every_field_its_own_id(client, state) -> None:  # type: ignore[no-untyped-def]
+    """The vote and choose-shop forms both have a shop field, the poll and the request to the
+    shop both have slots, the details and the after-party both have times: each form has its
+    own prefix, so each label points at its own field."""
+    chapter = ChapterFactory(language="en")
+    organiser = OrganiserFactory(chapter=chapter).user
+    mob = _dashboard_mob(state, chapter)
+    client.force_login(organiser)
+    page = client.get(reverse("mobs:dashboard", kwargs={"slug": mob.slug})).content.decode()
+    assert_ids_unique(page)
+    if state == "planning":
+        for field in ("vote_open-closes_at", "choose_shop-business", "poll_open-slot_0_start"):
+            assert f'id="id_{field}"' in page
+        for field in ("consent_send-slot_0_start", "details-starts_at", "after_party-business"):
+            assert f'id="id_{field}"' in page
+
+
+def test_dashboard_shown_again_with_errors_keeps_its_ids_unique(client, planning) -> None:  # type: ignore[no-untyped-def]
+    chapter, mob, _shops = planning
+    login_as(client, "organiser", chapter)
+    response = client.post(
+        action_url(mob, "choose_shop"), dashboard_data("choose_shop", {"business": "nope"})
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert_ids_unique(page)
+    assert 'aria-invalid="true"' in page
+    assert 'id="id_choose_shop-business"' in page
+
+
+def test_dashboard_ignores_fields_posted_without_the_forms_prefix(client, planning) -> None:  # type: ignore[no-untyped-def]
+    """A field of one form never fills a namesake of another: the shop chosen is read from the
+    choose-shop form's own field only."""
+    chapter, mob, shops = planning
+    login_as(client, "organiser", chapter)
+    response = client.post(action_url(mob, "choose_shop"), {"business": shops[0].pk})
+    assert response.status_code == 400
+    mob.refresh_from_db()
+    assert mob.business is None
+
+
+def test_dashboard_shown_again_never_echoes_text_a_time_input_cannot_hold(client, planning) -> None:  # type: ignore[no-untyped-def]
+    """A date-time or time input whose posted text is not a time shows empty (as browsers
+    show it) rather than an invalid value attribute; the error at the field says why."""
+    chapter, mob, _shops = planning
+    login_as(client, "organiser", chapter)
+    response = client.post(
+        action_url(mob, "poll_open"),
+        dashboard_data(
+            "poll_open",
+            {"closes_at": "soon", "slot_0_start": "2026-07-01T18:00", "slot_0_end": "25:99"},
+        ),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'value="soon"' not in page
+    assert 'value="25:99"' not in page
+    assert 'name="poll_open-slot_0_start" value="2026-07-01T18:00"' in page
+    assert_ids_unique(page)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from cashmob.businesses.tests.factories import BusinessFactory
 from cashmob.chapters.tests.factories import ChapterFactory, MembershipFactory, OrganiserFactory
 from cashmob.mobs.models import Consent, ConsentAnswer, Mob, MobStatus
+from cashmob.mobs.tests.dashboard import dashboard_data
 from cashmob.notifications.models import Notification
 from cashmob.voting.models import DatePoll, ShopVote
 
@@ -57,7 +58,7 @@ def test_full_flow_from_plan_to_members_notified(
         with django_capture_on_commit_callbacks(execute=True):
             return client.post(
                 reverse("mobs:dashboard_action", kwargs={"slug": mob.slug, "action": action}),
-                data,
+                dashboard_data(action, data),
             )
 
     # Open the vote; members vote; the organiser closes it early.
@@ -83,7 +84,7 @@ def test_full_flow_from_plan_to_members_notified(
 
     # Date poll: the suggested slots are prefilled; two slots, members answer, close.
     page = client.get(dashboard).content.decode()
-    assert 'name="slot_0_start"' in page
+    assert 'name="poll_open-slot_0_start"' in page
     start = (
         (timezone.now() + timedelta(days=10))
         .astimezone(PARIS)
@@ -113,7 +114,8 @@ def test_full_flow_from_plan_to_members_notified(
         assert response.status_code == 302
     client.force_login(organiser)
     response = client.post(
-        reverse("voting:poll_close", kwargs={"pk": poll.pk}), {"slot": "", "next": dashboard}
+        reverse("voting:poll_close", kwargs={"pk": poll.pk}),
+        {"poll_close-slot": "", "next": dashboard},
     )
     assert response.status_code == 302
     mob.refresh_from_db()

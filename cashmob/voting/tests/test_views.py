@@ -127,6 +127,18 @@ def test_vote_page_bad_ballot_is_refused(client, vote, choices, status) -> None:
     assert not Ballot.objects.exists()
 
 
+def test_vote_page_empty_ballot_says_its_error_once_at_the_field(client, vote) -> None:  # type: ignore[no-untyped-def]
+    """The ballot has one field: its error sits at the field, with no summary repeating it."""
+    vote, _organiser = vote
+    login_as(client, "member", vote.mob.chapter)
+    response = client.post(_url(vote), {"choices": []}, HTTP_ACCEPT_LANGUAGE="en")
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert body.count("Tick at least one shop you would support.") == 1
+    assert 'id="id_choices_error"' in body
+    assert "error-summary" not in body
+
+
 def test_vote_page_ballot_from_another_vote_is_refused(client, vote) -> None:  # type: ignore[no-untyped-def]
     vote, _organiser = vote
     other_chapter = ChapterFactory()
@@ -259,7 +271,9 @@ def test_poll_close_is_for_organisers_only(client, poll, role) -> None:  # type:
     poll, _organiser = poll
     login_as(client, role, poll.mob.chapter)
     slot = poll.slots.last()
-    response = client.post(reverse("voting:poll_close", kwargs={"pk": poll.pk}), {"slot": slot.pk})
+    response = client.post(
+        reverse("voting:poll_close", kwargs={"pk": poll.pk}), {"poll_close-slot": slot.pk}
+    )
     poll.refresh_from_db()
     if role == "anonymous":
         assert response.status_code == 302
@@ -276,7 +290,9 @@ def test_poll_close_is_for_organisers_only(client, poll, role) -> None:  # type:
 def test_poll_close_with_a_foreign_slot_changes_nothing(client, poll) -> None:  # type: ignore[no-untyped-def]
     poll, organiser = poll
     client.force_login(organiser)
-    response = client.post(reverse("voting:poll_close", kwargs={"pk": poll.pk}), {"slot": "99999"})
+    response = client.post(
+        reverse("voting:poll_close", kwargs={"pk": poll.pk}), {"poll_close-slot": "99999"}
+    )
     assert response.status_code == 400
     poll.refresh_from_db()
     assert poll.status == PollStatus.OPEN
