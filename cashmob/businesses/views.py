@@ -244,6 +244,7 @@ def business_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "business": business,
         "profile": profile,
         "mobs": profile.mobs,
+        "live_mobs": profile.live_mobs,
         "can_edit": services.can_edit_business(business=business, user=request.user),  # type: ignore[arg-type]
         "is_owner": request.user.is_authenticated and business.owner_id == request.user.pk,
         "map_settings": {
