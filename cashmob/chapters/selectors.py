@@ -14,6 +14,8 @@ from django.db.models import (
     F,
     FloatField,
     IntegerField,
+    Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -142,6 +144,18 @@ def chapter_list_near(
         found.sort(key=lambda c: (getattr(c, "hint_rank", 0), _or_infinity(c.distance_km)))  # type: ignore[attr-defined]
     near = [c for c in found if _is_near(c, whereabouts, home_chapter_id)]
     return NearChapters(chapters=found, near=near, basis=basis)
+
+
+def chapter_bounds() -> list[list[float]] | None:
+    """``[[south, west], [north, east]]`` around every active chapter placed on the map."""
+    box = Chapter.objects.filter(
+        status=Chapter.Status.ACTIVE, latitude__isnull=False, longitude__isnull=False
+    ).aggregate(
+        south=Min("latitude"), north=Max("latitude"), west=Min("longitude"), east=Max("longitude")
+    )
+    if box["south"] is None:
+        return None
+    return [[float(box["south"]), float(box["west"])], [float(box["north"]), float(box["east"])]]
 
 
 def _or_infinity(distance: float | None) -> float:
