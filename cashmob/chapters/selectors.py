@@ -120,9 +120,10 @@ def chapter_list_near(
             whens.append(When(pk=home_chapter_id, then=Value(0)))
         if whereabouts.time_zone:
             whens.append(When(time_zone=whereabouts.time_zone, then=Value(1)))
-        whens += [
-            When(country=code, then=Value(2 + i)) for i, code in enumerate(whereabouts.countries)
-        ]
+        # A time zone says where the visitor is; the language only where they might be, so
+        # it ranks countries only while the time zone is unknown (distance orders the rest).
+        countries = whereabouts.countries[:1] if point is not None else whereabouts.countries
+        whens += [When(country=code, then=Value(2 + i)) for i, code in enumerate(countries)]
         if whens:
             chapters = chapters.annotate(
                 hint_rank=Case(*whens, default=Value(99), output_field=IntegerField())

@@ -112,6 +112,16 @@ def test_chapter_list_near_a_time_zone_without_chapters_orders_by_distance(world
     assert slugs(found.chapters)[-1] == "buffalo"
 
 
+def test_chapter_list_near_a_time_zone_outweighs_the_language_for_the_rest(world: Any) -> None:
+    """In Tokyo with an English browser: no chapter is near, and Melbourne is nearer than
+    Buffalo, English or not."""
+    found = chapter_list_near(
+        whereabouts=Whereabouts(time_zone="Asia/Tokyo", language="en", region="GB")
+    )
+    assert found.near == []
+    assert slugs(found.chapters)[0] == "melbourne"
+
+
 def test_chapter_list_near_the_language_alone_suggests_a_country(world: Any) -> None:
     """No time zone yet (a first visit): Italian suggests Italy."""
     found = chapter_list_near(whereabouts=Whereabouts(language="it"))
