@@ -171,6 +171,9 @@ class BusinessProfile:
     """Everything the public business page shows, fetched in a fixed number of queries."""
 
     business: Business
+    #: Happening now, for the top of the page; never secret ones (they would give the shop away).
+    live_mobs: list[Mob]
+    #: The others, upcoming and past, latest first.
     mobs: list[Mob]
     nominations: list[Nomination]
     follower_count: int
@@ -189,11 +192,13 @@ def business_profile(*, slug: str, user: User | None) -> BusinessProfile:
         user.is_staff  # type: ignore[union-attr]
         or Membership.objects.filter(chapter_id=business.chapter_id, user=user).exists()
     )
+    now = timezone.now()
+    here = mob_list_public().filter(business=business)
+    live = [m for m in here.live(now).order_by("starts_at")[:6] if not m.is_secret_at(now)]
     return BusinessProfile(
         business=business,
-        mobs=list(
-            mob_list_public().filter(business=business).order_by("-starts_at")[:MAX_PROFILE_MOBS]
-        ),
+        live_mobs=live,
+        mobs=list(here.not_live(now).order_by("-starts_at")[:MAX_PROFILE_MOBS]),
         nominations=business_nominations(business=business),
         follower_count=follower_count,
         following=bool(following),

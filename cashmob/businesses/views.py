@@ -25,11 +25,17 @@ from cashmob.businesses.forms import (
     SearchForm,
 )
 from cashmob.chapters.models import Chapter
-from cashmob.chapters.selectors import access_chapter, membership_of
+from cashmob.chapters.selectors import (
+    access_chapter,
+    chapter_bounds,
+    chapter_list_near,
+    membership_of,
+)
 from cashmob.core.errors import DomainError
 from cashmob.core.forms import form_add_error
 from cashmob.core.templatetags.cashmob import local_time, zone_abbr
 from cashmob.core.views import domain_error_response
+from cashmob.core.visitor import whereabouts_from_request
 
 if TYPE_CHECKING:
     from cashmob.businesses.models import Business
@@ -103,12 +109,24 @@ def business_search(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def business_map(request: HttpRequest) -> HttpResponse:
-    """The map opens on ``?chapter=<slug>``, else the visitor's home chapter, else the default."""
+    """The map opens on ``?chapter=<slug>``, else the position the visitor shared, else the
+    chapter nearest them (their home chapter, or as their time zone and language suggest),
+    else it shows every chapter: never on a place picked for everyone."""
     slug = request.GET.get("chapter", "")
     chapter = Chapter.objects.filter(slug=slug).first() if slug else None
-    if chapter is None and request.user.is_authenticated and request.user.home_chapter_id:
-        chapter = request.user.home_chapter
-    config = _chapter_map_settings(chapter) if chapter is not None else map_settings()
+    whereabouts = whereabouts_from_request(request)
+    if chapter is None and whereabouts.position is not None:
+        config = {**map_settings(), "center": list(whereabouts.position), "zoom": 12}
+    else:
+        if chapter is None:
+            home_id = request.user.home_chapter_id if request.user.is_authenticated else None
+            chapter = chapter_list_near(
+                whereabouts=whereabouts, home_chapter_id=home_id, limit=1
+            ).suggested
+        if chapter is not None and chapter.latitude is not None:
+            config = _chapter_map_settings(chapter)
+        else:
+            config = {**map_settings(), **_world_view()}
     # Without JavaScript the filter form leads to the list, which takes the same fields.
     form = SearchForm(request.GET or None, chapter_choices=[])
     return render(request, "businesses/map.html", {"map_settings": config, "form": form})
@@ -158,6 +176,14 @@ def business_map_data(request: HttpRequest) -> JsonResponse:
             or len(mobs) >= selectors.MAP_MAX_ITEMS,
         }
     )
+
+
+def _world_view() -> dict[str, Any]:
+    """Every chapter in view, or the whole world before there is any."""
+    bounds = chapter_bounds()
+    if bounds is None:
+        return {"center": [20.0, 0.0], "zoom": 2}
+    return {"bounds": bounds}
 
 
 def _chapter_map_settings(chapter: Chapter) -> dict[str, Any]:
@@ -244,6 +270,7 @@ def business_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "business": business,
         "profile": profile,
         "mobs": profile.mobs,
+        "live_mobs": profile.live_mobs,
         "can_edit": services.can_edit_business(business=business, user=request.user),  # type: ignore[arg-type]
         "is_owner": request.user.is_authenticated and business.owner_id == request.user.pk,
         "map_settings": {

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import math
 import unicodedata
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from allauth.account.models import EmailAddress
@@ -8,7 +10,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Case,
     Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
     IntegerField,
+    Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -17,14 +24,16 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Abs, Cast, Coalesce, Least
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
 from django_countries import countries
 
+from cashmob.businesses.geo import haversine_km
 from cashmob.chapters.models import Chapter, ChapterFollow, Membership
 from cashmob.core.search import fts_filter
+from cashmob.core.visitor import Whereabouts
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -43,6 +52,123 @@ def chapter_list_active() -> QuerySet[Chapter]:
     # Subqueries, not joins: joining members and mobs together multiplies their rows.
     return Chapter.objects.filter(status=Chapter.Status.ACTIVE).annotate(
         member_count=_member_count(), mob_count=_mob_count()
+    )
+
+
+#: A chapter this close to a shared position is "near you".
+NEAR_KM = 150.0
+#: How many chapters the near-you ordering ranks (the rest follow by size).
+NEAR_RANKED = 20
+
+
+@dataclass(frozen=True)
+class NearChapters:
+    """Active chapters, those nearest the visitor first (see :func:`chapter_list_near`)."""
+
+    #: The ranked chapters, nearest first; each has ``distance_km`` (None if unknown).
+    chapters: list[Chapter]
+    #: Those that are really near: the start of ``chapters``, possibly none.
+    near: list[Chapter]
+    #: What placed them: "position", "home", "hint" (time zone and language) or "" (nothing).
+    basis: str
+
+    @property
+    def suggested(self) -> Chapter | None:
+        """The chapter the visitor most likely belongs to, if any is near."""
+        return self.near[0] if self.near else None
+
+    @property
+    def ids(self) -> list[int]:
+        return [chapter.pk for chapter in self.chapters]
+
+
+def _squared_degrees_from(point: tuple[float, float]) -> ExpressionWrapper:
+    """A distance's square in degrees of latitude, flat-earth: enough to sort by nearness
+    and computed by any database; exact kilometres are computed for the few rows kept."""
+    lat0, lng0 = point
+    shrink = math.cos(math.radians(lat0))
+    lat = Cast("latitude", FloatField())
+    lng = Cast("longitude", FloatField())
+    # Across the antimeridian, the short way round.
+    d_lng = Least(Abs(lng - Value(lng0)), Value(360.0) - Abs(lng - Value(lng0)))
+    return ExpressionWrapper(
+        (lat - Value(lat0)) * (lat - Value(lat0)) + d_lng * d_lng * Value(shrink * shrink),
+        output_field=FloatField(),
+    )
+
+
+def chapter_list_near(
+    *, whereabouts: Whereabouts, home_chapter_id: int | None = None, limit: int = NEAR_RANKED
+) -> NearChapters:
+    """Active chapters in the order a visitor would look for theirs, in one query.
+
+    - A shared position comes first: nearest chapters first; those within ``NEAR_KM`` are near.
+    - Else the visitor's home chapter, then chapters in their time zone, then in the
+      countries their time zone and language suggest, nearest the time zone's place first;
+      near are the home chapter and those of the visitor's likeliest country.
+    - Else (nothing known) the busiest chapters first, and none is near.
+    """
+    chapters = chapter_list_active()
+    point = whereabouts.reference_point
+    order: list[Any] = []
+    basis = ""
+    if whereabouts.position is not None:
+        basis = "position"
+    else:
+        whens = []
+        if home_chapter_id is not None:
+            whens.append(When(pk=home_chapter_id, then=Value(0)))
+        if whereabouts.time_zone:
+            whens.append(When(time_zone=whereabouts.time_zone, then=Value(1)))
+        # A time zone says where the visitor is; the language only where they might be, so
+        # it ranks countries only while the time zone is unknown (distance orders the rest).
+        countries = whereabouts.countries[:1] if point is not None else whereabouts.countries
+        whens += [When(country=code, then=Value(2 + i)) for i, code in enumerate(countries)]
+        if whens:
+            chapters = chapters.annotate(
+                hint_rank=Case(*whens, default=Value(99), output_field=IntegerField())
+            )
+            order.append("hint_rank")
+            basis = "home" if home_chapter_id is not None else "hint"
+    if point is not None:
+        chapters = chapters.alias(nearness=_squared_degrees_from(point))
+        order.append(F("nearness").asc(nulls_last=True))
+    found = list(chapters.order_by(*order, F("mob_count").desc(), "name", "pk")[:limit])
+    for chapter in found:
+        chapter.distance_km = (  # type: ignore[attr-defined]
+            haversine_km(*point, float(chapter.latitude), float(chapter.longitude))
+            if point is not None and chapter.latitude is not None and chapter.longitude is not None
+            else None
+        )
+    if point is not None:
+        # The flat-earth order is close; the exact distances settle near ties.
+        found.sort(key=lambda c: (getattr(c, "hint_rank", 0), _or_infinity(c.distance_km)))  # type: ignore[attr-defined]
+    near = [c for c in found if _is_near(c, whereabouts, home_chapter_id)]
+    return NearChapters(chapters=found, near=near, basis=basis)
+
+
+def chapter_bounds() -> list[list[float]] | None:
+    """``[[south, west], [north, east]]`` around every active chapter placed on the map."""
+    box = Chapter.objects.filter(
+        status=Chapter.Status.ACTIVE, latitude__isnull=False, longitude__isnull=False
+    ).aggregate(
+        south=Min("latitude"), north=Max("latitude"), west=Min("longitude"), east=Max("longitude")
+    )
+    if box["south"] is None:
+        return None
+    return [[float(box["south"]), float(box["west"])], [float(box["north"]), float(box["east"])]]
+
+
+def _or_infinity(distance: float | None) -> float:
+    return math.inf if distance is None else distance
+
+
+def _is_near(chapter: Chapter, whereabouts: Whereabouts, home_chapter_id: int | None) -> bool:
+    if whereabouts.position is not None:
+        distance = chapter.distance_km  # type: ignore[attr-defined]
+        return distance is not None and distance <= NEAR_KM
+    return chapter.pk == home_chapter_id or (
+        bool(whereabouts.country) and chapter.country == whereabouts.country
     )
 
 
@@ -199,24 +325,25 @@ def chapter_member_list(*, chapter: Chapter) -> QuerySet[Membership]:
     )
 
 
-def chapter_mob_lists(*, chapter: Chapter, limit: int = 12) -> tuple[list[Mob], list[Mob]]:
-    """The chapter's upcoming mobs (soonest first) and past ones (latest first)."""
-    from cashmob.mobs.models import MobStatus
+def chapter_mob_lists(
+    *, chapter: Chapter, limit: int = 12
+) -> tuple[list[Mob], list[Mob], list[Mob]]:
+    """The chapter's mobs happening now, its upcoming ones (soonest first) and its past
+    ones (latest first): a mob is in one list only, and a live one in neither of the others."""
     from cashmob.mobs.selectors import mob_list_public
 
     now = timezone.now()
     public = mob_list_public().filter(chapter=chapter)
-    upcoming = list(
-        public.filter(status__in=(MobStatus.PUBLISHED, MobStatus.LIVE), ends_at__gt=now).order_by(
-            "starts_at"
-        )[:limit]
-    )
+    # Live and upcoming in one query: a chapter has few of either.
+    current = list(public.current(now).order_by("starts_at")[: 2 * limit])
+    live = [mob for mob in current if getattr(mob, "is_live_now", False)][:limit]
+    upcoming = [mob for mob in current if not getattr(mob, "is_live_now", False)][:limit]
     past = list(
-        public.exclude(pk__in=[m.pk for m in upcoming])
+        public.not_live(now)
         .filter(Q(ends_at__lte=now) | Q(status__in=PAST_STATUSES))
         .order_by("-starts_at")[:limit]
     )
-    return upcoming, past
+    return live, upcoming, past
 
 
 def chapter_is_followed(*, chapter: Chapter, user: User | None) -> bool:

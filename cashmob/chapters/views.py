@@ -112,7 +112,7 @@ def chapter_list(request: HttpRequest) -> HttpResponse:
 def chapter_detail(request: HttpRequest, slug: str) -> HttpResponse:
     chapter = chapter_get_for_page(slug=slug)
     viewer = _viewer(request)
-    upcoming, past = chapter_mob_lists(chapter=chapter)
+    live, upcoming, past = chapter_mob_lists(chapter=chapter)
     membership = membership_of(chapter=chapter, user=viewer)
     is_staff = viewer is not None and viewer.is_staff
     can_manage = is_staff or (membership is not None and membership.is_organiser)
@@ -122,6 +122,7 @@ def chapter_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "in_preparation": chapter_mobs_in_preparation(chapter=chapter) if can_manage else [],
             "chapter": chapter,
+            "live_mobs": live,
             "upcoming_mobs": upcoming,
             "past_mobs": past,
             "organisers": chapter_organiser_list(chapter=chapter),

@@ -33,7 +33,7 @@ from cashmob.core.audit import audit_record
 from cashmob.core.links import absolute_url
 from cashmob.core.money import MoneyError, parse_amount
 from cashmob.mobs.exceptions import TransitionError
-from cashmob.mobs.models import ConsentRequest, Mob, MobStatus
+from cashmob.mobs.models import LIVE_GRACE, ConsentRequest, Mob, MobStatus
 from cashmob.mobs.services import mob_transition
 from cashmob.rsvps.models import Rsvp, RsvpStatus
 
@@ -47,7 +47,7 @@ logger = logging.getLogger(__name__)
 #: Organisers may start scanning at the meeting point a little before the start.
 SCAN_OPENS_BEFORE = timedelta(minutes=30)
 #: Reports and corrections are accepted until this long after the end; then the mob closes.
-GRACE = timedelta(minutes=60)
+GRACE = LIVE_GRACE
 #: Without the shop's confirmation, the results are published this long after the end.
 CONFIRM_DEADLINE = timedelta(days=7)
 MAX_REPORTS_PER_CHECKIN = 10

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import F
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -14,21 +13,37 @@ from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
-from cashmob.chapters.selectors import chapter_list_active
+from cashmob.chapters.selectors import chapter_list_near
 from cashmob.core.errors import DomainError
-from cashmob.mobs.selectors import mob_list_recent_results, mob_list_upcoming
+from cashmob.core.visitor import whereabouts_from_request
+from cashmob.mobs.selectors import mob_list_live, mob_list_recent_results, mob_list_upcoming
+
+#: Chapters listed on the home page, nearest the visitor first.
+HOME_CHAPTERS = 8
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    home_chapter = None
-    if request.user.is_authenticated and request.user.home_chapter_id:
-        home_chapter = request.user.home_chapter
+    """Mobs happening now, then those near the visitor, results, and chapters nearest first.
+
+    "Near" follows what the request says of the visitor (:mod:`cashmob.core.visitor`):
+    a position they shared, their home chapter, their time zone and language.
+    """
+    home_chapter_id = request.user.home_chapter_id if request.user.is_authenticated else None
+    nearby = chapter_list_near(
+        whereabouts=whereabouts_from_request(request), home_chapter_id=home_chapter_id
+    )
+    near_ids = {chapter.pk for chapter in nearby.near}
+    upcoming = mob_list_upcoming(chapter_ids=nearby.ids)
     context = {
-        "home_chapter": home_chapter,
-        "upcoming": mob_list_upcoming(chapter=home_chapter),
+        "nearby": nearby,
+        "suggested": nearby.suggested,
+        "live_mobs": mob_list_live(chapter_ids=nearby.ids),
+        "upcoming": upcoming,
+        "upcoming_near": [mob for mob in upcoming if mob.chapter_id in near_ids],
+        "upcoming_elsewhere": [mob for mob in upcoming if mob.chapter_id not in near_ids],
         "results": mob_list_recent_results(),
-        "chapters": list(chapter_list_active().order_by(F("mob_count").desc(), "name")[:8]),
+        "chapters": nearby.chapters[:HOME_CHAPTERS],
     }
     return render(request, "core/home.html", context)
 

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import ExpressionWrapper, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -45,6 +45,39 @@ CONSENTED_STATUSES = (
     MobStatus.CLOSED,
     MobStatus.REPORTED,
 )
+
+
+#: A mob stays "live now" this long after its end: mobbers who left still report what
+#: they spent, and the live tally keeps moving until the scheduler closes the mob.
+LIVE_GRACE = timedelta(minutes=60)
+
+
+def live_q(now: datetime) -> Q:
+    """The one rule for "happening now": published (the scheduler may be late to flip it)
+    or live, started, and not past its end plus the grace period."""
+    return Q(
+        status__in=(MobStatus.PUBLISHED, MobStatus.LIVE),
+        starts_at__lte=now,
+        ends_at__gt=now - LIVE_GRACE,
+    )
+
+
+class MobQuerySet(models.QuerySet["Mob"]):
+    def live(self, now: datetime | None = None) -> MobQuerySet:
+        """Mobs happening now (see :func:`live_q`)."""
+        return self.filter(live_q(now or timezone.now()))
+
+    def not_live(self, now: datetime | None = None) -> MobQuerySet:
+        """Every mob but those happening now: upcoming and past lists start from here."""
+        return self.exclude(live_q(now or timezone.now()))
+
+    def current(self, now: datetime | None = None) -> MobQuerySet:
+        """Mobs happening now or still to come, each marked ``is_live_now`` by the same
+        rule as :meth:`live`: a page that shows both reads them in one query."""
+        now = now or timezone.now()
+        return self.filter(
+            status__in=(MobStatus.PUBLISHED, MobStatus.LIVE), ends_at__gt=now - LIVE_GRACE
+        ).annotate(is_live_now=ExpressionWrapper(live_q(now), output_field=models.BooleanField()))
 
 
 class Mob(TimeStampedModel):
@@ -147,6 +180,8 @@ class Mob(TimeStampedModel):
     #: place, title, the shop revealed, cancelled): calendar files carry it as SEQUENCE,
     #: so a calendar that imported an older copy replaces it.
     sequence = models.PositiveIntegerField(_("calendar revision"), default=0, editable=False)
+
+    objects = MobQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("mob")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Min, Q, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -14,13 +15,12 @@ from cashmob.businesses.geo import haversine_km
 from cashmob.businesses.models import Business
 from cashmob.chapters.selectors import is_chapter_organiser
 from cashmob.core.models import AuditEntry
-from cashmob.mobs.models import ConsentRequest, Mob, MobStatus
+from cashmob.mobs.models import ConsentRequest, Mob, MobQuerySet, MobStatus
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from cashmob.accounts.models import User
-    from cashmob.chapters.models import Chapter
 
 PUBLIC_STATUSES = (
     MobStatus.PUBLISHED,
@@ -31,29 +31,39 @@ PUBLIC_STATUSES = (
 )
 
 
-def mob_list_public() -> QuerySet[Mob]:
+def mob_list_public() -> MobQuerySet:
     return Mob.objects.filter(
         status__in=PUBLIC_STATUSES, published_at__isnull=False
     ).select_related("chapter", "business")
 
 
-def mob_list_upcoming(*, chapter: Chapter | None = None, limit: int = 6) -> list[Mob]:
-    """Published or live mobs that have not ended, soonest first.
-
-    Mobs of ``chapter`` come first when given (the visitor's home chapter), then others.
-    """
-    now = timezone.now()
-    base = (
-        mob_list_public()
-        .filter(status__in=(MobStatus.PUBLISHED, MobStatus.LIVE), ends_at__gt=now)
-        .order_by("starts_at")
+def _chapters_first(mobs: MobQuerySet, chapter_ids: Sequence[int]) -> MobQuerySet:
+    """Mobs of ``chapter_ids`` first, in that order of chapters (nearest first), then
+    others; soonest first within each."""
+    if not chapter_ids:
+        return mobs.order_by("starts_at")
+    rank = Case(
+        *(When(chapter_id=pk, then=Value(i)) for i, pk in enumerate(chapter_ids)),
+        default=Value(len(chapter_ids)),
+        output_field=IntegerField(),
     )
-    if chapter is None:
-        return list(base[:limit])
-    local = list(base.filter(chapter=chapter)[:limit])
-    if len(local) < limit:
-        local += list(base.exclude(chapter=chapter)[: limit - len(local)])
-    return local
+    return mobs.alias(chapter_rank=rank).order_by("chapter_rank", "starts_at")
+
+
+def mob_list_live(*, chapter_ids: Sequence[int] = (), limit: int = 6) -> list[Mob]:
+    """Mobs happening now, those of ``chapter_ids`` first (nearest first), then by start."""
+    return list(_chapters_first(mob_list_public().live(), chapter_ids)[:limit])
+
+
+def mob_list_upcoming(*, chapter_ids: Sequence[int] = (), limit: int = 6) -> list[Mob]:
+    """Published mobs that have not started yet (those happening now are listed apart),
+    soonest first; those of ``chapter_ids`` come first, in that order of chapters."""
+    upcoming = (
+        mob_list_public()
+        .not_live()
+        .filter(status__in=(MobStatus.PUBLISHED, MobStatus.LIVE), ends_at__gt=timezone.now())
+    )
+    return list(_chapters_first(upcoming, chapter_ids)[:limit])
 
 
 def mob_list_recent_results(*, limit: int = 6) -> list[Mob]:

@@ -1,6 +1,7 @@
 /* Cashmob maps: small, progressive. Every page that uses this works without it.
  *
  *   <div class="map" data-map='{"tiles": ..., "center": [lat, lng], "zoom": 13}'
+ *        (or "bounds": [[south, west], [north, east]] to fit instead of a centre)
  *        data-map-marker            one fixed marker at the centre (a shop's page)
  *        data-map-picker="lat-id,lng-id"   clicking sets the two coordinate inputs
  *        data-map-source="/shops/map.json" markers for shops and mobs in view
@@ -62,10 +63,14 @@
     var cfg = parseConfig(el);
     // Only the position picker takes keyboard focus on its container: on a display map a
     // focusable container around focusable controls is a nested interactive element.
-    var map = L.map(el, { scrollWheelZoom: false, keyboard: !!el.dataset.mapPicker }).setView(
-      cfg.center,
-      cfg.zoom
-    );
+    var map = L.map(el, { scrollWheelZoom: false, keyboard: !!el.dataset.mapPicker });
+    // The centre the map shows, for whoever reads the page (and its tests).
+    map.on("moveend", function () {
+      var c = map.getCenter();
+      el.dataset.center = c.lat.toFixed(4) + "," + c.lng.toFixed(4);
+    });
+    if (cfg.bounds) map.fitBounds(cfg.bounds, { padding: [24, 24], maxZoom: 12 });
+    else map.setView(cfg.center, cfg.zoom);
     L.tileLayer(cfg.tiles, { attribution: cfg.attribution, maxZoom: cfg.maxZoom }).addTo(map);
     el.classList.add("is-ready");
 

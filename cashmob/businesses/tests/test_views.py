@@ -625,3 +625,43 @@ def test_map_page_filter_works_without_javascript_by_leading_to_the_list(client:
     assert f'action="{reverse("businesses:search")}"' in page
     assert 'name="q"' in page
     assert 'name="category"' in page
+
+
+def test_map_page_opens_on_the_position_the_visitor_shared(
+    client: Client, chapter: Chapter
+) -> None:
+    client.cookies["cashmob_near"] = "55.6_13.0"
+    response = client.get(reverse("businesses:map"))
+    assert response.context["map_settings"]["center"] == [55.6, 13.0]
+
+
+def test_map_page_opens_on_the_chapter_the_time_zone_suggests(client: Client) -> None:
+    from cashmob.chapters.tests.factories import ChapterFactory
+
+    ChapterFactory(latitude="45.764043", longitude="4.835659")
+    malmo = ChapterFactory(
+        country="SE", time_zone="Europe/Stockholm", latitude="55.604981", longitude="13.003822"
+    )
+    client.cookies["cashmob_tz"] = "Europe/Stockholm"
+    config = client.get(reverse("businesses:map")).context["map_settings"]
+    assert config["center"] == [float(malmo.latitude), float(malmo.longitude)]
+
+
+def test_map_page_fits_every_chapter_when_none_is_suggested(client: Client) -> None:
+    """No clue points to a chapter (Tokyo): the map shows them all, not a default city."""
+    from cashmob.chapters.tests.factories import ChapterFactory
+
+    ChapterFactory(latitude="45.764043", longitude="4.835659")
+    ChapterFactory(country="US", latitude="42.886447", longitude="-78.878369")
+    client.cookies["cashmob_tz"] = "Asia/Tokyo"
+    config = client.get(reverse("businesses:map"), HTTP_ACCEPT_LANGUAGE="ja").context[
+        "map_settings"
+    ]
+    assert config["bounds"] == [[42.886447, -78.878369], [45.764043, 4.835659]]
+
+
+def test_map_page_with_no_chapter_at_all_shows_the_world(client: Client) -> None:
+    config = client.get(reverse("businesses:map"), HTTP_ACCEPT_LANGUAGE="ja").context[
+        "map_settings"
+    ]
+    assert config["zoom"] == 2

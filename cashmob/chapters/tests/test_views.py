@@ -689,3 +689,13 @@ def test_chapter_page_shows_mobs_in_preparation_to_organisers_only(client: Clien
     assert (
         "Secret planning for spring" not in client.get(chapter.get_absolute_url()).content.decode()
     )
+
+
+@pytest.mark.parametrize("query", ["", "?q=atlantis"], ids=["no-chapters", "no-match"])
+def test_directory_empty_states_offer_to_start_a_chapter(client: Client, query: str) -> None:
+    """Finding no chapter (none yet, or none matching) leads to starting one."""
+    body = client.get(reverse("chapters:list") + query).content.decode()
+    start = body.index('class="empty-state"')
+    empty = body[start : body.index("</div>", start)]
+    assert f'href="{reverse("chapters:request")}"' in empty
+    assert "Start a chapter" in empty

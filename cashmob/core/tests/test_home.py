@@ -108,3 +108,137 @@ def test_home_query_count_for_a_member_does_not_grow_with_mobs(
     assert count() <= few
     with django_assert_max_num_queries(8):
         client.get(reverse("home"))
+
+
+# --- Near you ----------------------------------------------------------------------------
+
+
+def _malmo_and_lyon() -> tuple[object, object]:
+    malmo = ChapterFactory(
+        slug="malmo",
+        name="Cash Mob Malmö",
+        city="Malmö",
+        country="SE",
+        time_zone="Europe/Stockholm",
+        language="sv",
+        currency="SEK",
+        default_pledge_minor=20_000,
+        latitude="55.604981",
+        longitude="13.003822",
+    )
+    lyon = ChapterFactory(
+        slug="lyon",
+        name="Cash Mob Lyon",
+        city="Lyon",
+        latitude="45.764043",
+        longitude="4.835659",
+    )
+    return malmo, lyon
+
+
+def _near_you(body: str) -> str:
+    start = body.index('id="near-you"')
+    return body[start : body.index("</section>", start)]
+
+
+def test_home_near_you_follows_the_time_zone_cookie(client) -> None:  # type: ignore[no-untyped-def]
+    """A visitor in Sweden sees Malmö's mobs under "near Malmö", and Lyon's apart."""
+    malmo, lyon = _malmo_and_lyon()
+    in_lyon = PublishedMobFactory(business__chapter=lyon, starts_at=timezone.now() + timedelta(1))
+    in_malmo = PublishedMobFactory(
+        business__chapter=malmo, starts_at=timezone.now() + timedelta(days=20)
+    )
+    client.cookies["cashmob_tz"] = "Europe/Stockholm"
+    response = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.context["suggested"] == malmo
+    assert response.context["upcoming_near"] == [in_malmo]
+    assert response.context["upcoming_elsewhere"] == [in_lyon]
+    assert response.context["chapters"][0] == malmo
+    near = _near_you(response.content.decode())
+    assert "Upcoming mobs near Malmö" in near
+    assert near.index(in_malmo.title) < near.index(in_lyon.title)
+
+
+def test_home_near_you_follows_a_shared_position(client) -> None:  # type: ignore[no-untyped-def]
+    """The position cookie (set by "Use my location") wins over the time zone."""
+    _malmo, lyon = _malmo_and_lyon()
+    client.cookies["cashmob_tz"] = "Europe/Stockholm"
+    client.cookies["cashmob_near"] = "45.75_4.85"
+    response = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.context["suggested"] == lyon
+    assert [c.slug for c in response.context["chapters"]] == ["lyon", "malmo"]
+    body = response.content.decode()
+    assert "Nearest to the position you shared" in body
+    assert "km away" in body
+
+
+def test_home_hero_gives_the_pledge_in_the_suggested_chapters_currency(client) -> None:  # type: ignore[no-untyped-def]
+    _malmo_and_lyon()
+    client.cookies["cashmob_tz"] = "Europe/Stockholm"
+    body = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "spends about SEK200 at full price" in body
+
+
+def test_home_hero_names_no_currency_without_a_chapter_near(client) -> None:  # type: ignore[no-untyped-def]
+    """Nothing suggests a chapter (Japan, Japanese): no currency is guessed for the visitor."""
+    _malmo_and_lyon()
+    client.cookies["cashmob_tz"] = "Asia/Tokyo"
+    response = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="ja")
+    assert response.context["suggested"] is None
+    body = response.content.decode()
+    assert "about 20 in the local currency" in body
+    assert "spends about 20 at full price" not in body
+
+
+def test_home_offers_to_start_a_chapter_when_none_is_near(client) -> None:  # type: ignore[no-untyped-def]
+    _malmo_and_lyon()
+    client.cookies["cashmob_near"] = "35.68_139.69"  # Tokyo
+    near = _near_you(client.get(reverse("home")).content.decode())
+    assert "No chapter near you yet" in near
+    assert reverse("chapters:request") in near
+    assert "Cash Mob Malmö" in near  # the nearest, named
+
+
+def test_home_does_not_offer_to_start_a_chapter_with_one_near(client) -> None:  # type: ignore[no-untyped-def]
+    _malmo_and_lyon()
+    client.cookies["cashmob_tz"] = "Europe/Paris"
+    near = _near_you(client.get(reverse("home")).content.decode())
+    assert reverse("chapters:request") not in near
+
+
+def test_home_use_my_location_is_offered_and_find_a_mob_leads_to_it(client) -> None:  # type: ignore[no-untyped-def]
+    body = client.get(reverse("home")).content.decode()
+    assert 'href="#near-you"' in body
+    assert "data-near-locate" in _near_you(body)
+    assert "js/near" in body
+
+
+def test_home_house_rules_are_not_buttons(client) -> None:  # type: ignore[no-untyped-def]
+    """The four house rules are plain text: no link, no button, nothing to tap."""
+    body = client.get(reverse("home")).content.decode()
+    start = body.index('class="hero__rules"')
+    rules = body[start : body.index("</ul>", start)]
+    assert "<a " not in rules
+    assert "<button" not in rules
+
+
+def test_footer_join_a_chapter_leads_to_the_chapters_near_you(client) -> None:  # type: ignore[no-untyped-def]
+    body = client.get(reverse("chapters:list")).content.decode()
+    footer = body[body.index("<footer") :]
+    assert f'href="{reverse("home")}#chapters-near">Join a chapter</a>' in footer
+    assert reverse("account_signup") not in footer
+    assert f'href="{reverse("chapters:request")}">Start a chapter</a>' in footer
+    home = client.get(reverse("home")).content.decode()
+    assert 'id="chapters-near"' in home
+
+
+def test_home_query_count_with_every_clue_is_fixed(client, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+    """Position, time zone, live and upcoming mobs: chapters near, live, upcoming, results."""
+    malmo, lyon = _malmo_and_lyon()
+    for chapter in (malmo, lyon):
+        PublishedMobFactory(business__chapter=chapter)
+        ReportedMobFactory(business__chapter=chapter)
+    client.cookies["cashmob_tz"] = "Europe/Stockholm"
+    client.cookies["cashmob_near"] = "55.6_13.0"
+    with django_assert_max_num_queries(4):
+        assert client.get(reverse("home")).status_code == 200
