@@ -16,6 +16,7 @@ from django.utils import translation
 
 from cashmob.accounts.models import User
 from cashmob.core.email import email_enqueue_rendered
+from cashmob.core.languages import recipient_language
 
 
 def active_language() -> str:
@@ -28,15 +29,14 @@ def active_language() -> str:
         return settings.LANGUAGE_CODE
 
 
-def recipient_language(*, email: str) -> str:
-    """The profile language of whoever owns ``email``; the page's language for a stranger."""
+def account_email_language(*, email: str) -> str:
+    """The language of an account email to ``email`` (the site's one rule): its owner's
+    profile language; for a stranger, the language of the page they asked from."""
     address = EmailAddress.objects.filter(email__iexact=email).select_related("user").first()
-    if address is not None:
-        return address.user.language
-    user = User.objects.filter(email__iexact=email).only("language").first()
-    if user is not None:
-        return user.language
-    return active_language()
+    user = address.user if address is not None else None
+    if user is None:
+        user = User.objects.filter(email__iexact=email).only("language").first()
+    return recipient_language(user=user, known=active_language())
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -50,7 +50,7 @@ class AccountAdapter(DefaultAccountAdapter):
         """Write every account email in its recipient's language, not the sender's, and
         send it from the task queue: a mail server that is slow or down delays the
         message and never fails the sign-up or reset page."""
-        with translation.override(recipient_language(email=email)):
+        with translation.override(account_email_language(email=email)):
             request = allauth_context.request
             ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
             ctx.update(context)

@@ -20,10 +20,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cashmob.businesses.selectors import business_language
 from cashmob.chapters.selectors import access_chapter, is_chapter_organiser
 from cashmob.checkin.owner import owner_url
 from cashmob.core.errors import DomainError
 from cashmob.core.forms import form_add_error
+from cashmob.core.languages import page_language_activate
 from cashmob.core.templatetags.cashmob import iso_local
 from cashmob.core.views import domain_error_response
 from cashmob.mobs import consent as consent_services
@@ -626,6 +628,8 @@ def consent_page(request: HttpRequest, token: str) -> HttpResponse:
         request_ = consent_services.consent_check(token=token)
     except ConsentLinkError as error:
         return domain_error_response(request, error)
+    # The page speaks the language of the shop's emails, whose link led here.
+    page_language_activate(request, business_language(request_.business))
     mob = request_.mob
     labels = _slot_labels(request_)
     form = ConsentAnswerForm(
