@@ -46,6 +46,16 @@ class AccountAdapter(DefaultAccountAdapter):
         user.language = active_language()
         return user
 
+    def login(self, request: HttpRequest, user: User) -> None:  # type: ignore[override]
+        """Sign in, and speak the person's profile language from now on: the "signed in"
+        message and the page after it then agree (as the middleware does on later pages).
+        An explicit choice in the language switcher still wins."""
+        super().login(request, user)
+        if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+            language = recipient_language(user=user)
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """Write every account email in its recipient's language, not the sender's, and
         send it from the task queue: a mail server that is slow or down delays the
