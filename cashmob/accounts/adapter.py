@@ -46,7 +46,7 @@ class AccountAdapter(DefaultAccountAdapter):
         user.language = active_language()
         return user
 
-    def login(self, request: HttpRequest, user: User) -> None:  # type: ignore[override]
+    def login(self, request: HttpRequest, user: User) -> None:
         """Sign in, and speak the person's profile language from now on: the "signed in"
         message and the page after it then agree (as the middleware does on later pages).
         An explicit choice in the language switcher still wins."""

@@ -217,6 +217,13 @@ def consent_check(*, token: str) -> ConsentRequest:
     )
     if request is None:
         raise ConsentLinkError(_("This link is not valid."), code="consent_link_invalid")
+    consent_require_current(request)
+    return request
+
+
+def consent_require_current(request: ConsentRequest) -> None:
+    """Refuse a request the organisers replaced since, or whose time to answer is over:
+    the same for the emailed link and for the shop's owner signed in."""
     if request.superseded:
         raise ConsentLinkError(
             _("The organisers sent a newer request; use the link in their latest email."),
@@ -227,7 +234,6 @@ def consent_check(*, token: str) -> ConsentRequest:
             _("This link has expired. Ask the organisers to send a new one."),
             code="consent_link_expired",
         )
-    return request
 
 
 def _movable(mob: Mob, now: datetime) -> bool:

@@ -85,16 +85,16 @@ def shop_tell_after_party_withdrawn(
 ) -> bool:
     """Tell the after-party venue that its yes no longer counts; ``reason`` is "moved" (the
     mob moved to another day) or "replaced" (the organisers chose another venue)."""
-    venue = _with_owner(venue)
-    if venue is None:
+    shop = _with_owner(venue)
+    if shop is None:
         return False
     context = {
-        **_shop_context(mob, venue),
+        **_shop_context(mob, shop),
         "agreed_starts_at": agreed_starts_at.isoformat() if agreed_starts_at else "",
         "reason": reason,
         "mob_url": absolute_url("mobs:detail", slug=mob.slug),
     }
-    return _send(venue, template="mobs/after_party_withdrawn", context=context)
+    return _send(shop, template="mobs/after_party_withdrawn", context=context)
 
 
 def _with_owner(business: Business | None) -> Business | None:

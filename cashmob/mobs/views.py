@@ -630,6 +630,14 @@ def consent_page(request: HttpRequest, token: str) -> HttpResponse:
         return domain_error_response(request, error)
     # The page speaks the language of the shop's emails, whose link led here.
     page_language_activate(request, business_language(request_.business))
+    return consent_answer_page(request, request_, done_url=request.path)
+
+
+def consent_answer_page(
+    request: HttpRequest, request_: ConsentRequest, *, done_url: str, back_url: str = ""
+) -> HttpResponse:
+    """The shop's answer form for ``request_``, wherever the shop reached it: the private
+    link in its email, or "My shop" once signed in. One service records the answer."""
     mob = request_.mob
     labels = _slot_labels(request_)
     form = ConsentAnswerForm(
@@ -649,7 +657,7 @@ def consent_page(request: HttpRequest, token: str) -> HttpResponse:
                 status = error.status
             else:
                 messages.success(request, _("Thank you: your answer is recorded."))
-                return redirect("mobs:consent", token=token)
+                return redirect(done_url)
         else:
             status = 400
     is_after_party = request_.kind == ConsentRequest.Kind.AFTER_PARTY
@@ -690,6 +698,7 @@ def consent_page(request: HttpRequest, token: str) -> HttpResponse:
             "expected_total_minor": request_.pledge_minor * request_.expected_headcount,
             "organiser": request_.sent_by,
             "day_url": day_url,
+            "back_url": back_url,
         },
         status=status,
     )
