@@ -142,6 +142,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cashmob.core.context_processors.site",
+                "cashmob.businesses.context_processors.shop_owner",
             ],
         },
     },

@@ -16,6 +16,7 @@ from django.utils import translation
 
 from cashmob.accounts.models import User
 from cashmob.core.email import email_enqueue_rendered
+from cashmob.core.languages import recipient_language
 
 
 def active_language() -> str:
@@ -28,15 +29,14 @@ def active_language() -> str:
         return settings.LANGUAGE_CODE
 
 
-def recipient_language(*, email: str) -> str:
-    """The profile language of whoever owns ``email``; the page's language for a stranger."""
+def account_email_language(*, email: str) -> str:
+    """The language of an account email to ``email`` (the site's one rule): its owner's
+    profile language; for a stranger, the language of the page they asked from."""
     address = EmailAddress.objects.filter(email__iexact=email).select_related("user").first()
-    if address is not None:
-        return address.user.language
-    user = User.objects.filter(email__iexact=email).only("language").first()
-    if user is not None:
-        return user.language
-    return active_language()
+    user = address.user if address is not None else None
+    if user is None:
+        user = User.objects.filter(email__iexact=email).only("language").first()
+    return recipient_language(user=user, known=active_language())
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -46,11 +46,21 @@ class AccountAdapter(DefaultAccountAdapter):
         user.language = active_language()
         return user
 
+    def login(self, request: HttpRequest, user: User) -> None:
+        """Sign in, and speak the person's profile language from now on: the "signed in"
+        message and the page after it then agree (as the middleware does on later pages).
+        An explicit choice in the language switcher still wins."""
+        super().login(request, user)
+        if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+            language = recipient_language(user=user)
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """Write every account email in its recipient's language, not the sender's, and
         send it from the task queue: a mail server that is slow or down delays the
         message and never fails the sign-up or reset page."""
-        with translation.override(recipient_language(email=email)):
+        with translation.override(account_email_language(email=email)):
             request = allauth_context.request
             ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
             ctx.update(context)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from cashmob.businesses.geo import EARTH_RADIUS_KM, bounding_box, haversine_km
 from cashmob.businesses.models import Business, Nomination
 from cashmob.chapters.models import Membership
+from cashmob.core.languages import recipient_language
 from cashmob.core.search import fts_filter
 from cashmob.mobs.models import MobStatus
 from cashmob.mobs.selectors import mob_list_public
@@ -32,6 +33,34 @@ MAX_RADIUS_KM = 200.0
 class Hit:
     business: Business
     distance_km: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class ShopAddress:
+    """Where a message to a shop goes, and the language it speaks."""
+
+    email: str
+    language: str
+
+
+def business_mail_to(business: Business) -> ShopAddress | None:
+    """The shop's inbox: its owner's account if the shop is claimed, else its contact
+    address (None if it has neither). The owner's profile language, else the chapter's.
+
+    ``business.owner`` and ``business.chapter`` are read: select them with the shop.
+    """
+    owner = business.owner if business.owner_id is not None else None
+    email = owner.email if owner is not None else business.contact_email
+    if not email:
+        return None
+    return ShopAddress(email=email, language=business_language(business))
+
+
+def business_language(business: Business) -> str:
+    """The language the shop is written to, and its private pages speak: its owner's
+    profile language if the shop is claimed, else its chapter's."""
+    owner = business.owner if business.owner_id is not None else None
+    return recipient_language(user=owner, chapter=business.chapter)
 
 
 def business_list_visible() -> QuerySet[Business]:

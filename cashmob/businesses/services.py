@@ -26,6 +26,7 @@ from cashmob.businesses.exceptions import (
 )
 from cashmob.businesses.geo import bounding_box, haversine_km
 from cashmob.businesses.models import Business, BusinessFollow, ClaimInvitation, Nomination
+from cashmob.businesses.selectors import business_language
 from cashmob.chapters.models import Chapter, Membership
 from cashmob.chapters.selectors import is_chapter_organiser
 from cashmob.core.audit import audit_record
@@ -379,7 +380,7 @@ def claim_invite(*, business: Business, requested_by: User | None) -> ClaimInvit
             "claim_url": claim_url(invitation),
             "days": CLAIM_MAX_AGE.days,
         },
-        language=business.chapter.language,
+        language=business_language(business),
     )
     audit_record(actor=requested_by, action="business.claim_invite", obj=business)
     return invitation

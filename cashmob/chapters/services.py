@@ -17,6 +17,7 @@ from cashmob.chapters.models import Chapter, ChapterFollow, Membership
 from cashmob.chapters.selectors import is_chapter_organiser, user_has_verified_email
 from cashmob.core.audit import audit_record
 from cashmob.core.email import email_enqueue
+from cashmob.core.languages import recipient_language
 from cashmob.core.slugs import save_with_unique_slug
 
 if TYPE_CHECKING:
@@ -255,7 +256,7 @@ def chapter_approve(*, chapter: Chapter, moderator: User) -> Chapter:
             to=requester.email,
             template="chapters/approved",
             context={"chapter_name": chapter.name, "chapter_url": chapter.get_absolute_url()},
-            language=requester.language,
+            language=recipient_language(user=requester, chapter=chapter),
         )
     return chapter
 
@@ -277,7 +278,7 @@ def chapter_reject(*, chapter: Chapter, moderator: User, reason: str) -> None:
             to=requester.email,
             template="chapters/rejected",
             context={"chapter_name": chapter.name, "reason": reason},
-            language=requester.language,
+            language=recipient_language(user=requester, chapter=chapter),
         )
     try:
         chapter.delete()

@@ -37,7 +37,9 @@ def owner_access(*, token: str) -> ConsentRequest:
         if error.code != "consent_link_expired":
             raise
         found = (
-            ConsentRequest.objects.select_related("mob__chapter", "business")
+            ConsentRequest.objects.select_related(
+                "mob__chapter", "business__owner", "business__chapter"
+            )
             .filter(nonce=token_nonce(token, salt=CONSENT_SALT))
             .filter(superseded=False)
             .first()
@@ -73,7 +75,9 @@ def _moved_to(token: str) -> ConsentRequest | None:
     if old is None:
         return None
     return (
-        ConsentRequest.objects.select_related("mob__chapter", "business")
+        ConsentRequest.objects.select_related(
+            "mob__chapter", "business__owner", "business__chapter"
+        )
         .filter(
             mob_id=old.mob_id,
             business_id=old.business_id,

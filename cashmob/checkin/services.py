@@ -20,6 +20,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cashmob.businesses.selectors import business_language
 from cashmob.chapters.selectors import is_chapter_organiser
 from cashmob.checkin import codes
 from cashmob.checkin.exceptions import (
@@ -676,7 +677,7 @@ def _ask_shop_to_confirm(mob: Mob) -> None:
             "deadline": (mob.ends_at + CONFIRM_DEADLINE).isoformat(),
             "time_zone": mob.chapter.time_zone,
         },
-        language=mob.chapter.language,
+        language=business_language(request.business),
     )
 
 

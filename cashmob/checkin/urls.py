@@ -2,11 +2,18 @@ from __future__ import annotations
 
 from django.urls import path
 
-from cashmob.checkin import views
+from cashmob.checkin import shop_views, views
 
 app_name = "checkin"
 # The shop's fixed path comes before "<slug>/" so that no mob slug shadows it.
 urlpatterns = [
+    path("my-shop/", shop_views.my_shop, name="my_shop"),
+    path("my-shop/<slug:slug>/", shop_views.my_shop_detail, name="my_shop_detail"),
+    path(
+        "my-shop/<slug:slug>/requests/<int:pk>/",
+        shop_views.my_shop_request,
+        name="my_shop_request",
+    ),
     path("day/owner/<str:token>/", views.owner, name="owner"),
     path("day/owner/<str:token>/scan/", views.owner_scan, name="owner_scan"),
     path("day/<slug:slug>/", views.day, name="day"),

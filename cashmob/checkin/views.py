@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cashmob.businesses.selectors import business_language
 from cashmob.checkin import codes, selectors, services
 from cashmob.checkin.forms import (
     AboutForm,
@@ -37,6 +38,7 @@ from cashmob.checkin.models import SpendReport
 from cashmob.checkin.owner import owner_access
 from cashmob.core.errors import DomainError
 from cashmob.core.forms import form_add_error
+from cashmob.core.languages import page_language_activate
 from cashmob.core.templatetags.cashmob import local_time
 from cashmob.core.views import domain_error_response
 from cashmob.live import config as live_config
@@ -101,6 +103,8 @@ def _guest(request: HttpRequest, slug: str, token: str) -> tuple[Mob, Me] | Http
             messages.info(request, str(error.message))
             return redirect("checkin:me", slug=slug)
         return domain_error_response(request, error)
+    # The page speaks the language of the email whose link led here.
+    page_language_activate(request, rsvp.guest_email_language)
     base = reverse("checkin:guest_me", kwargs={"slug": slug, "token": token})
     return rsvp.mob, Me(user=None, guest=rsvp, base=base)
 
@@ -473,15 +477,18 @@ def attendance_csv(request: HttpRequest, slug: str) -> HttpResponse:
 # --- The shop's private page -------------------------------------------------------------------
 
 
-def _owner(token: str) -> ConsentRequest:
-    return owner_access(token=token)
+def _owner(request: HttpRequest, token: str) -> ConsentRequest:
+    consent = owner_access(token=token)
+    # The page speaks the language of the shop's emails, whose link led here.
+    page_language_activate(request, business_language(consent.business))
+    return consent
 
 
 @require_http_methods(["GET", "POST"])
 def owner(request: HttpRequest, token: str) -> HttpResponse:
     """The shop's day page, reached through the same private link as its consent page."""
     try:
-        consent = _owner(token)
+        consent = _owner(request, token)
     except DomainError as error:
         return domain_error_response(request, error)
     mob = consent.mob
@@ -535,7 +542,7 @@ def owner(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def owner_scan(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        consent = _owner(token)
+        consent = _owner(request, token)
     except DomainError as error:
         return domain_error_response(request, error)
     response = _scan(

@@ -161,7 +161,7 @@ def email_enqueue(
 
     ``context`` must be JSON-serialisable (ids, strings, numbers): the worker renders the
     templates later, in another process. ``language`` defaults to the site's language;
-    pass the recipient's own (``user.language``).
+    pass the recipient's, as :func:`cashmob.core.languages.recipient_language` picks it.
     """
     recipients = [to] if isinstance(to, str) else list(to)
     payload = dict(context or {})

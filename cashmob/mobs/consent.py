@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cashmob.businesses.selectors import business_language
 from cashmob.chapters.selectors import is_chapter_organiser
 from cashmob.core.audit import audit_record
 from cashmob.core.email import email_enqueue
@@ -26,6 +27,7 @@ from cashmob.core.links import absolute_url, nonce_token, token_nonce
 from cashmob.mobs.exceptions import ConsentLinkError, MobError, MobPermissionError, TransitionError
 from cashmob.mobs.models import Consent, ConsentAnswer, ConsentRequest, Mob, MobStatus
 from cashmob.mobs.services import MobBefore, mob_change_record, mob_reveal_schedule
+from cashmob.mobs.shop_mail import shop_tell_after_party_withdrawn, shop_tell_moved
 from cashmob.notifications.models import Kind
 from cashmob.notifications.services import notify
 
@@ -190,7 +192,7 @@ def consent_request_send(
             "consent_url": consent_url(request),
             "days": CONSENT_LINK_DAYS,
         },
-        language=mob.chapter.language,
+        language=business_language(business),
     )
     audit_record(
         actor=actor,
@@ -207,12 +209,21 @@ def consent_check(*, token: str) -> ConsentRequest:
     if nonce is None:
         raise ConsentLinkError(_("This link is not valid."), code="consent_link_invalid")
     request = (
-        ConsentRequest.objects.select_related("mob__chapter", "business")
+        ConsentRequest.objects.select_related(
+            "mob__chapter", "business__owner", "business__chapter"
+        )
         .filter(nonce=nonce)
         .first()
     )
     if request is None:
         raise ConsentLinkError(_("This link is not valid."), code="consent_link_invalid")
+    consent_require_current(request)
+    return request
+
+
+def consent_require_current(request: ConsentRequest) -> None:
+    """Refuse a request the organisers replaced since, or whose time to answer is over:
+    the same for the emailed link and for the shop's owner signed in."""
     if request.superseded:
         raise ConsentLinkError(
             _("The organisers sent a newer request; use the link in their latest email."),
@@ -223,7 +234,6 @@ def consent_check(*, token: str) -> ConsentRequest:
             _("This link has expired. Ask the organisers to send a new one."),
             code="consent_link_expired",
         )
-    return request
 
 
 def _movable(mob: Mob, now: datetime) -> bool:
@@ -303,6 +313,8 @@ def consent_answer(
     is_after_party = asked == ConsentRequest.Kind.AFTER_PARTY
     is_reschedule = asked == ConsentRequest.Kind.RESCHEDULE
     times_only = is_after_party or is_reschedule
+    # The after-party venue whose yes a new time withdraws, and the time it had agreed to.
+    withdrawn_venue: tuple[int | None, datetime | None] | None = None
 
     if answer == Consent.ACCEPTED:
         if slot_index is None or not 0 <= slot_index < len(request.slots):
@@ -372,6 +384,8 @@ def consent_answer(
                 ConsentRequest.objects.filter(
                     mob=mob, kind=ConsentRequest.Kind.AFTER_PARTY, superseded=False
                 ).update(superseded=True)
+                if mob.after_party_consent == Consent.ACCEPTED:
+                    withdrawn_venue = (mob.after_party_business_id, mob.after_party_starts_at)
                 mob_changes.update(
                     after_party_consent=Consent.NOT_ASKED, after_party_starts_at=None
                 )
@@ -439,6 +453,16 @@ def consent_answer(
         moved = {"starts_at": mob.starts_at, "ends_at": mob.ends_at}
         mob_change_record(mob=mob, actor=None, changes=moved, previous=before)
         mob_reveal_schedule(mob=mob)
+        shop_tell_moved(mob=mob, previous_starts_at=before.starts_at)
+        if withdrawn_venue is not None and withdrawn_venue[0] is not None:
+            from cashmob.businesses.models import Business
+
+            shop_tell_after_party_withdrawn(
+                mob=mob,
+                venue=Business.objects.get(pk=withdrawn_venue[0]),
+                agreed_starts_at=withdrawn_venue[1],
+                reason="moved",
+            )
     notify(
         users=_organisers(mob),
         kind=Kind.ACCOUNT,

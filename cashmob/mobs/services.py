@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cashmob.businesses.models import Business
+from cashmob.businesses.selectors import business_language
 from cashmob.chapters.selectors import is_chapter_organiser
 from cashmob.core.audit import audit_record
 from cashmob.core.email import email_enqueue
@@ -25,6 +26,7 @@ from cashmob.mobs.exceptions import (
     TransitionError,
 )
 from cashmob.mobs.models import CONSENTED_STATUSES, Consent, Mob, MobStatus
+from cashmob.mobs.shop_mail import shop_tell_after_party_withdrawn, shop_tell_published
 from cashmob.mobs.states import can_transition
 from cashmob.notifications.models import Kind
 from cashmob.notifications.services import notify
@@ -252,6 +254,7 @@ def mob_publish(
         template="mobs/published",
         context=context,
     )
+    shop_tell_published(mob=mob)
     mob_reveal_schedule(mob=mob)
     return mob
 
@@ -478,7 +481,7 @@ def mob_cancel(*, mob: Mob, actor: User | None, reason: str) -> Mob:
             to=mob.business.contact_email,
             template="mobs/cancelled_business",
             context={**context, "business_name": mob.business.name},
-            language=mob.chapter.language,
+            language=business_language(mob.business),
         )
     return mob
 
@@ -526,6 +529,18 @@ def mob_set_after_party(
             _("The after-party starts after the mob has started."),
             code="after_party_too_early",
             field="starts_at",
+        )
+    if (
+        mob.after_party_business is not None
+        and mob.after_party_business_id != business.pk
+        and mob.after_party_consent == Consent.ACCEPTED
+    ):
+        # The venue said yes and is now replaced: it must not wait for a crowd.
+        shop_tell_after_party_withdrawn(
+            mob=mob,
+            venue=mob.after_party_business,
+            agreed_starts_at=mob.after_party_starts_at,
+            reason="replaced",
         )
     Mob.objects.filter(pk=mob.pk).update(
         after_party_business=business,

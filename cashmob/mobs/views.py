@@ -20,10 +20,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cashmob.businesses.selectors import business_language
 from cashmob.chapters.selectors import access_chapter, is_chapter_organiser
 from cashmob.checkin.owner import owner_url
 from cashmob.core.errors import DomainError
 from cashmob.core.forms import form_add_error
+from cashmob.core.languages import page_language_activate
 from cashmob.core.templatetags.cashmob import iso_local
 from cashmob.core.views import domain_error_response
 from cashmob.mobs import consent as consent_services
@@ -626,6 +628,16 @@ def consent_page(request: HttpRequest, token: str) -> HttpResponse:
         request_ = consent_services.consent_check(token=token)
     except ConsentLinkError as error:
         return domain_error_response(request, error)
+    # The page speaks the language of the shop's emails, whose link led here.
+    page_language_activate(request, business_language(request_.business))
+    return consent_answer_page(request, request_, done_url=request.path)
+
+
+def consent_answer_page(
+    request: HttpRequest, request_: ConsentRequest, *, done_url: str, back_url: str = ""
+) -> HttpResponse:
+    """The shop's answer form for ``request_``, wherever the shop reached it: the private
+    link in its email, or "My shop" once signed in. One service records the answer."""
     mob = request_.mob
     labels = _slot_labels(request_)
     form = ConsentAnswerForm(
@@ -645,7 +657,7 @@ def consent_page(request: HttpRequest, token: str) -> HttpResponse:
                 status = error.status
             else:
                 messages.success(request, _("Thank you: your answer is recorded."))
-                return redirect("mobs:consent", token=token)
+                return redirect(done_url)
         else:
             status = 400
     is_after_party = request_.kind == ConsentRequest.Kind.AFTER_PARTY
@@ -686,6 +698,7 @@ def consent_page(request: HttpRequest, token: str) -> HttpResponse:
             "expected_total_minor": request_.pledge_minor * request_.expected_headcount,
             "organiser": request_.sent_by,
             "day_url": day_url,
+            "back_url": back_url,
         },
         status=status,
     )

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cashmob.core.email import Message, email_attachments, email_render
+from cashmob.core.languages import recipient_language
 from cashmob.core.links import absolute_url, nonce_token, token_nonce
 from cashmob.notifications.models import PREFERENCE_FIELD, Kind, Notification
 
@@ -95,7 +96,7 @@ def _recipient(notification: Notification) -> Recipient:
         return Recipient(
             email=member.email,
             name=member.public_name,
-            language=member.language,
+            language=recipient_language(user=member),
             unsubscribe_url=unsubscribe_url(user=member, kind=notification.kind),
         )
     if rsvp is None:  # excluded by the notifications_one_recipient constraint

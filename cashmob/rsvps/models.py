@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from cashmob.core.languages import recipient_language
 from cashmob.core.models import TimeStampedModel
 from cashmob.core.money import Money
 
@@ -83,7 +84,7 @@ class Rsvp(TimeStampedModel):
     @property
     def guest_email_language(self) -> str:
         """The language a guest's emails speak: the one they used, else their chapter's."""
-        return self.guest_language or self.mob.chapter.language
+        return recipient_language(known=self.guest_language, chapter=self.mob.chapter)
 
     def __str__(self) -> str:
         return f"{self.display_name} → {self.mob_id} ({self.status})"

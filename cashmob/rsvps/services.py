@@ -18,6 +18,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cashmob.businesses.selectors import business_language
 from cashmob.chapters.models import Membership
 from cashmob.core.audit import audit_record
 from cashmob.core.email import email_enqueue
@@ -171,7 +172,7 @@ def _after_change(mob: Mob) -> None:
                 to=mob.business.contact_email,
                 template="rsvps/tipped_business",
                 context={**context, "business_name": mob.business.name},
-                language=mob.chapter.language,
+                language=business_language(mob.business),
             )
 
 
@@ -670,7 +671,7 @@ def tipping_points_check_due(*, now: datetime | None = None) -> int:
                 to=mob.business.contact_email,
                 template="rsvps/tipping_short",
                 context={**figures, "mob_url": mob_url(mob)},
-                language=mob.chapter.language,
+                language=business_language(mob.business),
             )
         count += 1
     return count

@@ -15,6 +15,7 @@ from cashmob.chapters.models import Chapter
 from cashmob.checkin.guests import guest_day_url
 from cashmob.core.errors import DomainError
 from cashmob.core.forms import form_add_error
+from cashmob.core.languages import page_language_activate
 from cashmob.core.views import domain_error_response
 from cashmob.mobs.selectors import access_mob
 from cashmob.rsvps.calendar import CONTENT_TYPE, calendar_bytes
@@ -119,6 +120,8 @@ def guest_confirm(request: HttpRequest, token: str) -> HttpResponse:
         rsvp = guest_check(token=token)
     except DomainError as error:
         return domain_error_response(request, error)
+    # The page speaks the language of the email whose link led here.
+    page_language_activate(request, rsvp.guest_email_language)
     if request.method == "POST":
         try:
             rsvp_confirm_guest(token=token)

@@ -49,3 +49,29 @@ def test_logout_ends_session(client: Client, user: User) -> None:
 
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+def test_login_message_speaks_the_profile_language(client: Client, login: Login) -> None:
+    """Signing in from an English page, a German speaker reads "signed in" in German,
+    and so is the next page: the message and the page agree."""
+    from cashmob.accounts.tests.factories import UserFactory
+
+    user = UserFactory.create(language="de")
+    response = login(user.email, HTTP_ACCEPT_LANGUAGE="en")
+    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "Erfolgreich als" in page
+    assert "Successfully signed in" not in page
+    assert '<html lang="de"' in page
+
+
+def test_login_message_follows_the_switcher_choice(client: Client, login: Login) -> None:
+    """A language chosen in the switcher still wins over the profile's."""
+    from cashmob.accounts.tests.factories import UserFactory
+
+    user = UserFactory.create(language="de")
+    client.cookies["django_language"] = "en"
+    response = login(user.email)
+    page = client.get(response["Location"]).content.decode()
+
+    assert "Successfully signed in" in page

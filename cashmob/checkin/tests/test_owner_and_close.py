@@ -173,6 +173,7 @@ def test_owner_day_page_shows_who_is_coming_and_the_pledged_total(chapter, clien
     mob = _ended(chapter)
     Mob.objects.filter(pk=mob.pk).update(rsvp_count=31, capacity=60, pledged_total_minor=62000)
     _request, token = owner_request(mob)
+    client.cookies["django_language"] = "en"  # the switcher's choice beats the shop's French
     page = client.get(reverse("checkin:owner", kwargs={"token": token})).content.decode()
     assert "people going" in page
     assert "31 / 60" in page

@@ -279,8 +279,9 @@ def test_day_view_lists_searches_and_pins_queries(  # type: ignore[no-untyped-de
     client.force_login(organiser)
     url = reverse("checkin:day", kwargs={"slug": mob.slug})
     client.get(url)
-    # session, user, mob, organiser check, check-ins, held reports, counts.
-    with django_assert_num_queries(7):
+    # session, user, mob, organiser check, check-ins, held reports, counts, and the
+    # header's check whether the signed-in person owns a shop ("My shop").
+    with django_assert_num_queries(8):
         response = client.get(url)
     assert response.status_code == 200
     assert codes.mob_code(mob) in response.content.decode()
