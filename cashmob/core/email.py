@@ -50,8 +50,8 @@ def email_render(
     return " ".join(subject_lines.split()), text, html
 
 
-def email_attachments(context: Mapping[str, Any]) -> list[tuple[str, bytes, str]]:
-    """Files a message carries, named by primitive keys of its context.
+def email_attachments(context: Mapping[str, Any], *, language: str) -> list[tuple[str, bytes, str]]:
+    """Files a message carries, named by primitive keys of its context, in ``language``.
 
     ``attach_ics_mob_id``: the mob's calendar file, built when the message is sent, so
     it carries the mob's latest time and place.
@@ -64,7 +64,8 @@ def email_attachments(context: Mapping[str, Any]) -> list[tuple[str, bytes, str]
 
         mob = Mob.objects.select_related("chapter", "business").filter(pk=mob_id).first()
         if mob is not None and mob.starts_at is not None:
-            data = calendar_bytes([mob], name=mob.public_title())
+            with translation.override(language):
+                data = calendar_bytes([mob], name=mob.public_title())
             attachments.append(("cashmob.ics", data, CONTENT_TYPE))
     return attachments
 
@@ -106,7 +107,11 @@ def send_templated_email(
     """
     subject, text, html = email_render(template=template, context=context, language=language)
     return _send(
-        to=to, subject=subject, text=text, html=html, attachments=email_attachments(context)
+        to=to,
+        subject=subject,
+        text=text,
+        html=html,
+        attachments=email_attachments(context, language=language),
     )
 
 
