@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
 from django import template
+from django.template import Context
 from django.utils import formats, timezone, translation
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -61,17 +63,38 @@ def in_zone(value: datetime | None, zone: str) -> datetime | None:
 Moment = datetime | str | None
 
 
-@register.simple_tag
-def when(value: Moment, zone: str) -> str:
+def _kept_whole(context: Context, text: str, tail: str) -> str:
+    """``text``, its ``tail`` (the hours and the zone) kept on one line in HTML: a phone
+    never breaks "11:00–13:00 CET" after the dash. Plain text (``autoescape off``: text
+    emails) stays plain."""
+    if not context.autoescape or not tail or not text.endswith(tail):
+        return text
+    return format_html(
+        '{}<span style="white-space:nowrap">{}</span>', text[: len(text) - len(tail)], tail
+    )
+
+
+@register.simple_tag(takes_context=True)
+def when(context: Context, value: Moment, zone: str) -> str:
     """``{% when mob.reveal_at chapter.time_zone %}``: "Saturday, 12 December 2026, 11:00 CET"."""
-    return dates.format_when(value, zone) if value else ""
+    if not value:
+        return ""
+    return _kept_whole(context, dates.format_when(value, zone), dates.format_time(value, zone))
 
 
-@register.simple_tag
-def when_range(start: Moment, end: Moment, zone: str) -> str:
+@register.simple_tag(takes_context=True)
+def when_range(context: Context, start: Moment, end: Moment, zone: str) -> str:
     """``{% when_range mob.starts_at mob.ends_at zone %}``: the mob's time, as every page,
     email and calendar file writes it: "Saturday, 12 December 2026, 11:00–13:00 CET"."""
-    return dates.format_range(start, end or None, zone) if start else ""
+    if not start:
+        return ""
+    if not end:
+        return when(context, start, zone)
+    return _kept_whole(
+        context,
+        dates.format_range(start, end, zone),
+        dates.format_clock_range(start, end, zone),
+    )
 
 
 @register.simple_tag
@@ -92,36 +115,46 @@ def date_of(value: Moment, zone: str) -> str:
     return dates.format_date(value, zone) if value else ""
 
 
-@register.simple_tag
-def time_of(value: Moment, zone: str) -> str:
+@register.simple_tag(takes_context=True)
+def time_of(context: Context, value: Moment, zone: str) -> str:
     """``{% time_of value zone %}``: "11:00 CET"."""
-    return dates.format_time(value, zone) if value else ""
+    if not value:
+        return ""
+    time = dates.format_time(value, zone)
+    return _kept_whole(context, time, time)
 
 
-@register.simple_tag
-def clock_range(start: Moment, end: Moment, zone: str) -> str:
+@register.simple_tag(takes_context=True)
+def clock_range(context: Context, start: Moment, end: Moment, zone: str) -> str:
     """``{% clock_range start end zone %}``: "11:00–13:00 CET", beside a day shown apart."""
     if not start:
         return ""
     if not end:
-        return dates.format_time(start, zone)
-    return dates.format_clock_range(start, end, zone)
+        return time_of(context, start, zone)
+    hours = dates.format_clock_range(start, end, zone)
+    return _kept_whole(context, hours, hours)
 
 
-@register.simple_tag
-def stamp(value: Moment, zone: str) -> str:
+@register.simple_tag(takes_context=True)
+def stamp(context: Context, value: Moment, zone: str) -> str:
     """``{% stamp entry.at zone %}``, for tables and logs: "12 Dec, 11:00 CET"."""
-    return dates.format_stamp(value, zone) if value else ""
+    if not value:
+        return ""
+    return _kept_whole(context, dates.format_stamp(value, zone), dates.format_time(value, zone))
 
 
-@register.simple_tag
-def stamp_range(start: Moment, end: Moment, zone: str) -> str:
+@register.simple_tag(takes_context=True)
+def stamp_range(context: Context, start: Moment, end: Moment, zone: str) -> str:
     """``{% stamp_range slot.starts_at slot.ends_at zone %}``: "Sat 12 Dec, 11:00–13:00 CET"."""
     if not start:
         return ""
     if not end:
-        return dates.format_stamp(start, zone)
-    return dates.format_stamp_range(start, end, zone)
+        return stamp(context, start, zone)
+    return _kept_whole(
+        context,
+        dates.format_stamp_range(start, end, zone),
+        dates.format_clock_range(start, end, zone),
+    )
 
 
 @register.simple_tag

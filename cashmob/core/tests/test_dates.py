@@ -111,7 +111,7 @@ def test_italian_day_and_month_names_are_lower_case() -> None:
     with translation.override("it"):
         page = Template(
             "{% load cashmob %}{% when_range start end zone %} {% local_time start zone 'l j F' %}"
-        ).render(Context({"start": START, "end": END, "zone": PARIS}))
+        ).render(Context({"start": START, "end": END, "zone": PARIS}, autoescape=False))
     assert "Sabato" not in page
     assert "Dicembre" not in page
     assert page == "sabato 12 dicembre 2026, 11:00–13:00 CET sabato 12 dicembre 2026"
@@ -128,16 +128,31 @@ def test_tags_take_a_datetime_or_an_iso_string_alike() -> None:
     """Emails carry ISO strings in their task payloads; pages carry datetimes."""
     template = Template("{% load cashmob %}{% when_range start end zone %}")
     with translation.override("sv"):
-        from_datetimes = template.render(Context({"start": START, "end": END, "zone": PARIS}))
+        from_datetimes = template.render(
+            Context({"start": START, "end": END, "zone": PARIS}, autoescape=False)
+        )
         from_strings = template.render(
-            Context({"start": START.isoformat(), "end": END.isoformat(), "zone": PARIS})
+            Context(
+                {"start": START.isoformat(), "end": END.isoformat(), "zone": PARIS},
+                autoescape=False,
+            )
         )
         # An email queued before it carried the end shows the start alone.
         start_only = template.render(
-            Context({"start": START.isoformat(), "end": "", "zone": PARIS})
+            Context({"start": START.isoformat(), "end": "", "zone": PARIS}, autoescape=False)
         )
     assert from_datetimes == from_strings == "lördag 12 december 2026 11:00–13:00 CET"
     assert start_only == "lördag 12 december 2026 11:00 CET"
+
+
+def test_html_keeps_the_hours_and_zone_on_one_line() -> None:
+    """A phone never breaks "11:00–13:00 CET" after the dash; text emails stay plain."""
+    template = Template("{% load cashmob %}{% when_range start end zone %}")
+    with translation.override("en"):
+        html = template.render(Context({"start": START, "end": END, "zone": PARIS}))
+    assert html == (
+        'Saturday, 12 December 2026, <span style="white-space:nowrap">11:00–13:00 CET</span>'
+    )
 
 
 def test_old_pattern_names_give_the_one_format() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -20,6 +21,11 @@ pytestmark = pytest.mark.django_db
 
 # Saturday 12 December 2026, 11:00–13:00 in New York (EST).
 STARTS = datetime(2026, 12, 12, 16, 0, tzinfo=UTC)
+
+
+def _text(html: str) -> str:
+    """What a reader sees: the markup that keeps the hours on one line left out."""
+    return re.sub(r"<[^>]+>", "", html)
 
 
 @pytest.fixture
@@ -46,14 +52,15 @@ def mob(time_machine):  # type: ignore[no-untyped-def]
 def test_mob_page_and_you_are_going_email_show_the_identical_time(
     client, django_capture_on_commit_callbacks, mob, language: str, expected: str
 ) -> None:  # type: ignore[no-untyped-def]
-    page = client.get(mob.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    html_page = client.get(mob.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=language).content
+    page = _text(html_page.decode())
     with django_capture_on_commit_callbacks(execute=True):
         rsvp_create(mob=mob, user=UserFactory(language=language), pledge_minor=2000, currency="USD")
     [message] = mail.outbox
     [(html, _mimetype)] = message.alternatives
     assert expected in page
     assert expected in message.body
-    assert expected in str(html)
+    assert expected in _text(str(html))
     # The tz identifier the email used to show ("11:00 (America/New_York)") is gone.
     assert "America/New_York" not in message.body
     assert "America/New_York" not in page
