@@ -86,3 +86,10 @@ def test_ics_attached_to_an_email_is_in_the_recipients_language(
     time_line = str(event["DESCRIPTION"]).splitlines()[0]
     assert time_line == "Samstag, 12. Dezember 2026, 11:00–13:00 EST"
     assert time_line in message.body
+
+
+def test_italian_mob_page_writes_day_and_month_in_lower_case(client, mob) -> None:  # type: ignore[no-untyped-def]
+    page = _text(client.get(mob.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="it").content.decode())
+    assert "sabato 12 dicembre 2026, 11:00–13:00 EST" in page
+    assert "Sabato" not in page
+    assert "Dicembre" not in page
