@@ -31,9 +31,9 @@ from cashmob.chapters.selectors import (
     chapter_list_near,
     membership_of,
 )
+from cashmob.core import dates
 from cashmob.core.errors import DomainError
 from cashmob.core.forms import form_add_error
-from cashmob.core.templatetags.cashmob import local_time, zone_abbr
 from cashmob.core.views import domain_error_response
 from cashmob.core.visitor import whereabouts_from_request
 
@@ -164,9 +164,9 @@ def business_map_data(request: HttpRequest) -> JsonResponse:
                     "lng": float(m.business.longitude),
                     "starts_at": m.starts_at.isoformat() if m.starts_at else None,
                     # Shown as is: the chapter's wall-clock time, in the page's language.
-                    "when": local_time(m.starts_at, m.chapter.time_zone, "DATETIME_FORMAT")
-                    + " "
-                    + zone_abbr(m.starts_at, m.chapter.time_zone),
+                    "when": dates.format_range(m.starts_at, m.ends_at, m.chapter.time_zone)
+                    if m.starts_at
+                    else "",
                     "shop": m.business.name,
                 }
                 for m in mobs

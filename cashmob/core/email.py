@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.tasks import task
+from django.template import Context, engines
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -43,15 +44,17 @@ def email_render(
     """Return ``(subject, text, html)`` of message ``template`` rendered in ``language``."""
     context = {"site_url": settings.SITE_URL, "LANGUAGE_CODE": language, **context}
     with translation.override(language):
-        subject_lines = render_to_string(f"email/{template}.subject.txt", context)
+        # A subject is plain text: "Smith & Sons" stays so, never "Smith &amp; Sons".
+        subject_template = engines["django"].get_template(f"email/{template}.subject.txt")
+        subject_lines = subject_template.template.render(Context(context, autoescape=False))
         text = render_to_string(f"email/{template}.txt", context)
         html = render_to_string(f"email/{template}.html", context)
     # A header line never spans lines: templates may end with a newline.
     return " ".join(subject_lines.split()), text, html
 
 
-def email_attachments(context: Mapping[str, Any]) -> list[tuple[str, bytes, str]]:
-    """Files a message carries, named by primitive keys of its context.
+def email_attachments(context: Mapping[str, Any], *, language: str) -> list[tuple[str, bytes, str]]:
+    """Files a message carries, named by primitive keys of its context, in ``language``.
 
     ``attach_ics_mob_id``: the mob's calendar file, built when the message is sent, so
     it carries the mob's latest time and place.
@@ -64,7 +67,8 @@ def email_attachments(context: Mapping[str, Any]) -> list[tuple[str, bytes, str]
 
         mob = Mob.objects.select_related("chapter", "business").filter(pk=mob_id).first()
         if mob is not None and mob.starts_at is not None:
-            data = calendar_bytes([mob], name=mob.public_title())
+            with translation.override(language):
+                data = calendar_bytes([mob], name=mob.public_title())
             attachments.append(("cashmob.ics", data, CONTENT_TYPE))
     return attachments
 
@@ -106,7 +110,11 @@ def send_templated_email(
     """
     subject, text, html = email_render(template=template, context=context, language=language)
     return _send(
-        to=to, subject=subject, text=text, html=html, attachments=email_attachments(context)
+        to=to,
+        subject=subject,
+        text=text,
+        html=html,
+        attachments=email_attachments(context, language=language),
     )
 
 

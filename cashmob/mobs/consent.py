@@ -476,6 +476,7 @@ def consent_answer(
             "reschedule": is_reschedule,
             "after_party_withdrawn": bool(data.get("after_party_withdrawn")),
             "starts_at": mob.starts_at.isoformat() if mob.starts_at else "",
+            "ends_at": mob.ends_at.isoformat() if mob.ends_at else "",
             "time_zone": mob.chapter.time_zone,
             "proposed_times": proposed_times,
             "decline_reason": decline_reason,

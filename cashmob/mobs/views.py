@@ -23,10 +23,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cashmob.businesses.selectors import business_language
 from cashmob.chapters.selectors import access_chapter, is_chapter_organiser
 from cashmob.checkin.owner import owner_url
+from cashmob.core import dates
 from cashmob.core.errors import DomainError
 from cashmob.core.forms import form_add_error
 from cashmob.core.languages import page_language_activate
-from cashmob.core.templatetags.cashmob import iso_local
 from cashmob.core.views import domain_error_response
 from cashmob.mobs import consent as consent_services
 from cashmob.mobs import services
@@ -156,7 +156,7 @@ def _steps(board: Dashboard) -> list[Step]:
             "date",
             _("Fix the date"),
             mob.starts_at is not None and not (poll and poll.status == PollStatus.OPEN),
-            iso_local(mob.starts_at.isoformat(), zone, "l j F, H:i") if mob.starts_at else "",
+            dates.format_when(mob.starts_at, zone) if mob.starts_at else "",
         ),
         (
             "consent",
@@ -595,10 +595,7 @@ def _rebuild(request: HttpRequest, mob: Mob, board: Dashboard, action: str) -> A
 
 def _slot_labels(request_: ConsentRequest) -> list[str]:
     zone = request_.mob.chapter.time_zone
-    return [
-        iso_local(start, zone, "l j F Y, H:i") + "\u2013" + iso_local(end, zone, "H:i")
-        for start, end in request_.slots
-    ]
+    return [dates.format_range(start, end, zone) for start, end in request_.slots]
 
 
 def _consent_initial(request_: ConsentRequest) -> dict[str, Any]:

@@ -169,7 +169,9 @@ def notification_deliver(*, notification_id: int) -> bool:
             headers=headers,
         )
         message.attach_alternative(html, "text/html")
-        for name, data, mimetype in email_attachments(notification.context):
+        for name, data, mimetype in email_attachments(
+            notification.context, language=recipient.language
+        ):
             message.attach(name, data, mimetype)
         if personal is not None:
             message.attach("check-in-code.png", personal[1], "image/png")

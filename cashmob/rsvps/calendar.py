@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from cashmob.core import dates
 from cashmob.mobs.models import Mob, MobStatus
 from cashmob.mobs.services import mob_url
 
@@ -34,8 +35,14 @@ def _location(mob: Mob, *, now: datetime) -> str:
 
 
 def _description(mob: Mob, *, now: datetime) -> str:
+    """What the event says in the calendar: the time first, written as the pages and emails
+    write it in the active language, since a calendar shows DTSTART in the reader's own zone."""
     description = mob.public_description(now)
-    lines = [description] if description else []
+    lines = []
+    if mob.starts_at is not None:
+        lines.append(dates.format_range(mob.starts_at, mob.ends_at, mob.chapter.time_zone))
+    if description:
+        lines.append(description)
     lines.append(f"{mob.pledge.format(mob.chapter.language)} · {mob.meeting_point}")
     if mob.notes_for_mobbers:
         lines.append(mob.notes_for_mobbers)

@@ -194,6 +194,7 @@ def _confirmation(rsvp: Rsvp) -> None:
         "pledge_minor": rsvp.pledge_minor,
         "currency": rsvp.currency,
         "starts_at": mob.starts_at.isoformat() if mob.starts_at else "",
+        "ends_at": mob.ends_at.isoformat() if mob.ends_at else "",
         "time_zone": mob.chapter.time_zone,
         "meeting_point": mob.meeting_point,
         "wave": rsvp.wave,

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cashmob.chapters.selectors import is_chapter_organiser, membership_of
+from cashmob.core import dates
 from cashmob.core.errors import DomainError
 from cashmob.core.forms import form_add_error
-from cashmob.core.templatetags.cashmob import local_time
 from cashmob.core.views import domain_error_response
 from cashmob.voting.exceptions import VotingError, VotingPermissionError
 from cashmob.voting.forms import BallotForm, PollCloseForm, SlotAnswersForm
@@ -151,11 +151,7 @@ def vote_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def slot_label(slot: Slot, zone: str) -> str:
-    return (
-        local_time(slot.starts_at, zone, "D j M, H:i")
-        + "\u2013"
-        + local_time(slot.ends_at, zone, "H:i")
-    )
+    return dates.format_stamp_range(slot.starts_at, slot.ends_at, zone)
 
 
 def poll_close_choices(poll: DatePoll, ranking: list[Any]) -> list[tuple[int, str]]:

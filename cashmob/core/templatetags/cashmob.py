@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
 from django import template
+from django.template import Context
 from django.utils import formats, timezone, translation
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cashmob.core.dates import localized_pattern
+from cashmob.core import dates
 from cashmob.core.forms import ErrorSummary, form_error_summary
 from cashmob.core.money import Money, format_money
 
@@ -58,19 +60,153 @@ def in_zone(value: datetime | None, zone: str) -> datetime | None:
     return value.astimezone(ZoneInfo(zone))
 
 
+# Times, all written by cashmob.core.dates in the active language. Each tag takes an aware
+# datetime or an ISO 8601 string (task payloads) and the chapter's zone.
+Moment = datetime | str | None
+
+
+def _kept_whole(context: Context, text: str, tail: str) -> str:
+    """``text``, its ``tail`` (the hours and the zone) kept on one line in HTML: a phone
+    never breaks "11:00–13:00 CET" after the dash. Plain text (``autoescape off``: text
+    emails) stays plain."""
+    if not context.autoescape or not tail or not text.endswith(tail):
+        return text
+    return format_html(
+        '{}<span style="white-space:nowrap">{}</span>', text[: len(text) - len(tail)], tail
+    )
+
+
+@register.simple_tag(takes_context=True)
+def when(context: Context, value: Moment, zone: str) -> str:
+    """``{% when mob.reveal_at chapter.time_zone %}``: "Saturday, 12 December 2026, 11:00 CET"."""
+    if not value:
+        return ""
+    return _kept_whole(context, dates.format_when(value, zone), dates.format_time(value, zone))
+
+
+@register.simple_tag(takes_context=True)
+def when_range(context: Context, start: Moment, end: Moment, zone: str) -> str:
+    """``{% when_range mob.starts_at mob.ends_at zone %}``: the mob's time, as every page,
+    email and calendar file writes it: "Saturday, 12 December 2026, 11:00–13:00 CET"."""
+    if not start:
+        return ""
+    if not end:
+        return when(context, start, zone)
+    return _kept_whole(
+        context,
+        dates.format_range(start, end, zone),
+        dates.format_clock_range(start, end, zone),
+    )
+
+
+@register.simple_tag
+def day_of(value: Moment, zone: str) -> str:
+    """``{% day_of value zone %}``: "Saturday, 12 December 2026"."""
+    return dates.format_day(value, zone) if value else ""
+
+
+@register.simple_tag
+def clock_of(value: Moment, zone: str) -> str:
+    """``{% clock_of value zone %}``: "11:00", where the sentence names the zone apart."""
+    return dates.format_clock(value, zone) if value else ""
+
+
+@register.simple_tag
+def date_of(value: Moment, zone: str) -> str:
+    """``{% date_of nomination.created_at zone %}``: "12 December 2026"."""
+    return dates.format_date(value, zone) if value else ""
+
+
+@register.simple_tag(takes_context=True)
+def time_of(context: Context, value: Moment, zone: str) -> str:
+    """``{% time_of value zone %}``: "11:00 CET"."""
+    if not value:
+        return ""
+    time = dates.format_time(value, zone)
+    return _kept_whole(context, time, time)
+
+
+@register.simple_tag(takes_context=True)
+def clock_range(context: Context, start: Moment, end: Moment, zone: str) -> str:
+    """``{% clock_range start end zone %}``: "11:00–13:00 CET", beside a day shown apart."""
+    if not start:
+        return ""
+    if not end:
+        return time_of(context, start, zone)
+    hours = dates.format_clock_range(start, end, zone)
+    return _kept_whole(context, hours, hours)
+
+
+@register.simple_tag(takes_context=True)
+def stamp(context: Context, value: Moment, zone: str) -> str:
+    """``{% stamp entry.at zone %}``, for tables and logs: "12 Dec, 11:00 CET"."""
+    if not value:
+        return ""
+    return _kept_whole(context, dates.format_stamp(value, zone), dates.format_time(value, zone))
+
+
+@register.simple_tag(takes_context=True)
+def stamp_range(context: Context, start: Moment, end: Moment, zone: str) -> str:
+    """``{% stamp_range slot.starts_at slot.ends_at zone %}``: "Sat 12 Dec, 11:00–13:00 CET"."""
+    if not start:
+        return ""
+    if not end:
+        return stamp(context, start, zone)
+    return _kept_whole(
+        context,
+        dates.format_stamp_range(start, end, zone),
+        dates.format_clock_range(start, end, zone),
+    )
+
+
+@register.simple_tag
+def date_part(value: Moment, zone: str, part: str) -> str:
+    """``{% date_part mob.starts_at zone "month" %}`` ("day", "weekday"): a calendar badge."""
+    return dates.format_date_part(value, zone, part) if value else ""
+
+
+#: Django date patterns older call sites name, and the one format each now stands for.
+_PATTERN_STYLES = {
+    "DATETIME_FORMAT": dates.format_when,
+    "l j F Y, H:i": dates.format_when,
+    "j F Y, H:i": dates.format_when,
+    "l j F, H:i": dates.format_when,
+    "j F, H:i": dates.format_when,
+    "D j M, H:i": dates.format_stamp,
+    "j M, H:i": dates.format_stamp,
+    "TIME_FORMAT": dates.format_clock,
+    "H:i": dates.format_clock,
+    "DATE_FORMAT": dates.format_date,
+    "l j F Y": dates.format_day,
+    "l j F": dates.format_day,
+}
+
+
+def _by_pattern(value: datetime | str, zone: str, fmt: str) -> str:
+    style = _PATTERN_STYLES.get(fmt)
+    if style is not None:
+        return style(value, zone)
+    local = (datetime.fromisoformat(value) if isinstance(value, str) else value).astimezone(
+        ZoneInfo(zone)
+    )
+    return formats.date_format(local, fmt)
+
+
 @register.simple_tag
 def local_time(value: datetime | None, zone: str, fmt: str = "DATETIME_FORMAT") -> str:
-    """A UTC instant shown in ``zone``, formatted for the active language."""
+    """Kept for older call sites: a named pattern maps to the site's one format for it
+    (prefer ``when``, ``when_range``, ``stamp``...). Other patterns are used as given."""
     if value is None:
         return ""
-    return formats.date_format(value.astimezone(ZoneInfo(zone)), localized_pattern(fmt))
+    return _by_pattern(value, zone, fmt)
 
 
 @register.simple_tag
 def zone_abbr(value: datetime | None, zone: str) -> str:
+    """``{% zone_abbr value zone %}``: the zone's label at that moment ("CET", "MEZ")."""
     if value is None:
         return ""
-    return value.astimezone(ZoneInfo(zone)).tzname() or zone
+    return dates.zone_label(value, zone)
 
 
 @register.filter
@@ -104,11 +240,10 @@ def page_range(page: Page) -> Iterator[int | str]:
 
 @register.simple_tag
 def iso_local(value: str, zone: str, fmt: str = "DATETIME_FORMAT") -> str:
-    """An ISO 8601 instant (as stored in task payloads) shown in ``zone``."""
+    """Kept for older call sites: like ``local_time`` for an ISO 8601 string."""
     if not value:
         return ""
-    local = datetime.fromisoformat(value).astimezone(ZoneInfo(zone))
-    return formats.date_format(local, localized_pattern(fmt))
+    return _by_pattern(value, zone, fmt)
 
 
 @register.filter

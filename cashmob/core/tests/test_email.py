@@ -22,6 +22,14 @@ def test_email_render_gives_subject_text_and_html() -> None:
     assert '<html lang="en">' in html
 
 
+def test_a_subject_is_plain_text_while_the_html_part_is_escaped() -> None:
+    subject, _text, html = email_render(
+        template="test_message", context={"name": "Smith & <Sons>"}, language="en"
+    )
+    assert subject == "A test message for Smith & <Sons>"
+    assert "Smith &amp; &lt;Sons&gt;" in html
+
+
 @pytest.mark.django_db
 def test_email_enqueue_sends_text_and_html_after_commit(
     mailoutbox, django_capture_on_commit_callbacks

@@ -33,8 +33,9 @@ def test_mob_page_shows_time_in_the_chapters_zone(client, time_machine) -> None:
     body = response.content.decode()
     assert response.status_code == 200
     assert "Talking Leaves Books" in body
-    assert "2 p.m." in body
-    assert "6 p.m." not in body
+    assert "Thursday, 1 July 2027, " in body
+    assert "14:00–16:00 EDT" in body
+    assert "America/New_York" not in body
     assert "Elmwood &amp; Bidwell corner" in body
     assert "$20.00" in body
     assert str(MobStatus.PUBLISHED.label) in body

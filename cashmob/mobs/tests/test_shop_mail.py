@@ -63,7 +63,7 @@ def test_publishing_tells_the_shop_with_its_time_and_day_page(
     [message] = _to_shop(mob.business.contact_email)
     assert "announced" in message.subject
     # 7 days after 10 June 09:00 UTC, shown in Paris time.
-    assert "Wednesday 17 June 2026, 11:00" in message.body
+    assert "Wednesday, 17 June 2026, 11:00–" in message.body
     day = _link(message, r"http\S+/day/owner/\S+/")
     assert owner_access(token=day.rstrip("/").rsplit("/", 1)[-1]).mob == mob
     assert "My shop" not in message.body  # an unclaimed shop has no account to sign in to
@@ -114,8 +114,8 @@ def test_the_new_time_the_shop_accepted_is_confirmed_to_it(
     with django_capture_on_commit_callbacks(execute=True):
         consent_answer(request=move, answer=Consent.ACCEPTED, slot_index=0)
     [message] = _to_shop(mob.business.contact_email)
-    assert "now takes place on Friday 19 June, 11:00" in message.subject
-    assert "Instead of: Wednesday 17 June 2026, 11:00" in message.body
+    assert "now takes place on Friday, 19 June 2026, 11:00 CEST" in message.subject
+    assert "Instead of: Wednesday, 17 June 2026, 11:00 CEST" in message.body
     day = _link(message, r"http\S+/day/owner/\S+/")
     assert owner_access(token=day.rstrip("/").rsplit("/", 1)[-1]).pk == move.pk
 
@@ -159,8 +159,8 @@ def test_moving_the_mob_tells_the_after_party_venue_its_yes_no_longer_holds(
         consent_answer(request=move, answer=Consent.ACCEPTED, slot_index=0)
     [message] = _to_shop(venue.contact_email)
     assert message.subject == "The after-party at Le Zinc is off"
-    assert "on Wednesday 17 June 2026, 13:00" in message.body  # the time it had agreed to
-    assert "The mob moved to Friday 19 June 2026, 11:00" in message.body
+    assert "on Wednesday, 17 June 2026, 13:00 CEST" in message.body  # the time it had agreed to
+    assert "The mob moved to Friday, 19 June 2026, 11:00 CEST" in message.body
     assert f"/mobs/{mob.slug}/" in message.body
 
 
