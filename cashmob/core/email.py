@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.tasks import task
-from django.template import Context, engines
+from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -45,8 +45,8 @@ def email_render(
     context = {"site_url": settings.SITE_URL, "LANGUAGE_CODE": language, **context}
     with translation.override(language):
         # A subject is plain text: "Smith & Sons" stays so, never "Smith &amp; Sons".
-        subject_template = engines["django"].get_template(f"email/{template}.subject.txt")
-        subject_lines = subject_template.template.render(Context(context, autoescape=False))
+        subject_template = Engine.get_default().get_template(f"email/{template}.subject.txt")
+        subject_lines = subject_template.render(Context(context, autoescape=False))
         text = render_to_string(f"email/{template}.txt", context)
         html = render_to_string(f"email/{template}.html", context)
     # A header line never spans lines: templates may end with a newline.
