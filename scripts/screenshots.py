@@ -86,9 +86,7 @@ def shoot_demo(base: str, target: Path) -> None:
                 page = context.new_page()
                 if what in {"header", "menu"}:
                     _log_in(page, base)
-                context.add_cookies(
-                    [{"name": "django_language", "value": language, "url": base}]
-                )
+                context.add_cookies([{"name": "django_language", "value": language, "url": base}])
                 response = page.goto(base.rstrip("/") + path, wait_until="networkidle")
                 if response is None or response.status != 200:
                     raise SystemExit(f"{path} answered {response and response.status}")
@@ -96,7 +94,8 @@ def shoot_demo(base: str, target: Path) -> None:
                     page.locator(".site-header summary.nav-menu__toggle").click()
                 if what == "header":
                     box = page.locator(".site-header").bounding_box()
-                    assert box is not None
+                    if box is None:
+                        raise SystemExit(f"{path} has no header")
                     clip = {"x": 0, "y": 0, "width": width, "height": box["height"] + 16}
                     page.screenshot(path=str(target / name), clip=clip, animations="disabled")
                 else:

@@ -16,6 +16,8 @@ DEMO_MOB = "/mobs/buffalo-larkinville-paper-co/"
 LANGUAGES = ("en", "fr", "de", "it", "sv")
 #: One row of 44 px touch targets, its padding and the border: well under two rows.
 COMPACT_HEADER = 64
+#: Between the language code and its description in the language button's name.
+DASH = "\N{EN DASH}"
 
 
 def _inside_first_screen(page: Page, locator: Locator, what: str) -> None:
@@ -284,10 +286,10 @@ def test_header_language_button_is_named_by_what_it_shows(
     # Chromium's own accessibility tree: a disclosure button whose name starts with the text
     # shown, then says what it is for.
     names = _disclosures(page)
-    named = [name for name in names if name.startswith(f"{visible} – ")]
+    named = [name for name in names if name.startswith(f"{visible} {DASH} ")]
     assert len(named) == 1, names
     assert names[named[0]] is False
-    expect(summary).to_have_accessible_name(re.compile(rf"^{visible} – \w+"))
+    expect(summary).to_have_accessible_name(re.compile(rf"^{visible} {DASH} \w+"))
     button = summary
     # Opening it offers every language, each named in its own language.
     button.click()

@@ -1,4 +1,4 @@
-"""A mob page's first screen: the key facts under the title and the phone's join bar, per RSVP state."""
+"""A mob page's first screen: key facts under the title, and the phone's join bar per RSVP state."""
 
 from __future__ import annotations
 
@@ -81,7 +81,8 @@ def test_join_bar_member_not_going_joins_with_the_mobs_pledge_in_one_tap(client)
     assert "I'm in" in bar
     pledge = re.search(r'name="pledge" value="([^"]+)"', bar)
     currency = re.search(r'name="currency" value="([^"]+)"', bar)
-    assert pledge and currency
+    assert pledge
+    assert currency
     response = client.post(
         reverse("rsvps:submit", args=[mob.slug]),
         {"pledge": pledge.group(1), "currency": currency.group(1)},
