@@ -55,7 +55,7 @@ CHOSEN = (
 )
 
 
-def shoot_demo(base: str, target: Path) -> None:
+def shoot_demo(base: str, target: Path, only: set[str] | None = None) -> None:
     from playwright.sync_api import sync_playwright
 
     sys.path.insert(0, str(BASE_DIR))
@@ -67,6 +67,8 @@ def shoot_demo(base: str, target: Path) -> None:
         )
         try:
             for name, (path, (width, height), scheme) in DEMO_PAGES.items():
+                if only is not None and name not in only:
+                    continue
                 context = browser.new_context(
                     viewport={"width": width, "height": height},
                     color_scheme=scheme,  # type: ignore[arg-type]
@@ -80,6 +82,8 @@ def shoot_demo(base: str, target: Path) -> None:
                 context.close()
                 print(target / name)
             for name, (path, (width, height), language, what) in FIRST_CONTACT.items():
+                if only is not None and name not in only:
+                    continue
                 context = browser.new_context(
                     viewport={"width": width, "height": height}, locale="en-GB"
                 )
@@ -135,9 +139,21 @@ def main(argv: list[str] | None = None) -> int:
         default="http://127.0.0.1:8000",
         help="A running cashmob run with the demo world (default: %(default)s).",
     )
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="NAME",
+        help="Shoot only these files from the demo world (e.g. mob-phone-fr.png) and copy none.",
+    )
     args = parser.parse_args(argv)
     args.target.mkdir(parents=True, exist_ok=True)
-    shoot_demo(args.demo_url, args.target)
+    only = set(args.only) if args.only else None
+    unknown = (only or set()) - set(DEMO_PAGES) - set(FIRST_CONTACT)
+    if unknown:
+        parser.error(f"unknown screenshots: {', '.join(sorted(unknown))}")
+    shoot_demo(args.demo_url, args.target, only)
+    if only is not None:
+        return 0
     missing = [name for name in CHOSEN if not (args.source / name).is_file()]
     if missing:
         print(
