@@ -158,6 +158,7 @@ def test_key_facts_say_what_when_where_and_the_pledge(client) -> None:  # type: 
     assert "Fromagerie Dupont" in facts["where"]
     assert mob.business is not None
     assert mob.business.address in facts["where"]
+    assert f"Meet at {mob.meeting_point}" in facts["where"]
     assert facts["pledge"].startswith("€20.00 per person")
     assert "1 going" in facts["pledge"]
 
