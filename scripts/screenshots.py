@@ -15,6 +15,10 @@ import os
 import shutil
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 BASE_DIR = Path(__file__).resolve().parents[1]
 #: Shot from the demo world: file name → (path, viewport, colour scheme).
@@ -29,6 +33,21 @@ DEMO_PAGES = {
     "tally-phone.png": ("/live/lyon-en-ce-moment/", (360, 740), "light"),
     "results-desktop.png": ("/live/lyon-librairie-des-canuts/", (1280, 800), "light"),
 }
+#: A mob and the header in two languages, phone and desktop: name → (path, viewport, language,
+#: what to shoot). "page" is the whole page, "screen" the first screen only, "header" the
+#: header row (signed in, the widest), "menu" a phone's first screen with the menu open.
+FIRST_CONTACT = {
+    "mob-phone-en.png": ("/mobs/lyon-fromagerie-des-pentes/", (360, 740), "en", "screen"),
+    "mob-phone-fr.png": ("/mobs/lyon-fromagerie-des-pentes/", (360, 740), "fr", "screen"),
+    "mob-desktop-en.png": ("/mobs/lyon-fromagerie-des-pentes/", (1280, 800), "en", "screen"),
+    "mob-desktop-fr.png": ("/mobs/lyon-fromagerie-des-pentes/", (1280, 800), "fr", "screen"),
+    "header-phone-en.png": ("/", (360, 740), "en", "menu"),
+    "header-phone-fr.png": ("/", (360, 740), "fr", "menu"),
+    "header-desktop-en.png": ("/", (1280, 800), "en", "header"),
+    "header-desktop-fr.png": ("/", (1280, 800), "fr", "header"),
+}
+#: The demo world's member, for signed-in headers (the demo logins' shared password).
+DEMO_MEMBER = ("member@demo.cashmob.org", "cashmob-demo")
 #: Copied from the end-to-end suite's screenshots.
 CHOSEN = (
     "dashboard-reschedule-desktop.png",
@@ -36,7 +55,7 @@ CHOSEN = (
 )
 
 
-def shoot_demo(base: str, target: Path) -> None:
+def shoot_demo(base: str, target: Path, only: set[str] | None = None) -> None:
     from playwright.sync_api import sync_playwright
 
     sys.path.insert(0, str(BASE_DIR))
@@ -48,6 +67,8 @@ def shoot_demo(base: str, target: Path) -> None:
         )
         try:
             for name, (path, (width, height), scheme) in DEMO_PAGES.items():
+                if only is not None and name not in only:
+                    continue
                 context = browser.new_context(
                     viewport={"width": width, "height": height},
                     color_scheme=scheme,  # type: ignore[arg-type]
@@ -60,8 +81,42 @@ def shoot_demo(base: str, target: Path) -> None:
                 page.screenshot(path=str(target / name), full_page=True, animations="disabled")
                 context.close()
                 print(target / name)
+            for name, (path, (width, height), language, what) in FIRST_CONTACT.items():
+                if only is not None and name not in only:
+                    continue
+                context = browser.new_context(
+                    viewport={"width": width, "height": height}, locale="en-GB"
+                )
+                page = context.new_page()
+                if what in {"header", "menu"}:
+                    _log_in(page, base)
+                context.add_cookies([{"name": "django_language", "value": language, "url": base}])
+                response = page.goto(base.rstrip("/") + path, wait_until="networkidle")
+                if response is None or response.status != 200:
+                    raise SystemExit(f"{path} answered {response and response.status}")
+                if what == "menu":
+                    page.locator(".site-header summary.nav-menu__toggle").click()
+                if what == "header":
+                    box = page.locator(".site-header").bounding_box()
+                    if box is None:
+                        raise SystemExit(f"{path} has no header")
+                    clip = {"x": 0, "y": 0, "width": width, "height": box["height"] + 16}
+                    page.screenshot(path=str(target / name), clip=clip, animations="disabled")
+                else:
+                    page.screenshot(path=str(target / name), animations="disabled")
+                context.close()
+                print(target / name)
         finally:
             browser.close()
+
+
+def _log_in(page: Page, base: str) -> None:
+    email, password = DEMO_MEMBER
+    page.goto(base.rstrip("/") + "/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("main").get_by_role("button", name="Sign In").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -84,9 +139,21 @@ def main(argv: list[str] | None = None) -> int:
         default="http://127.0.0.1:8000",
         help="A running cashmob run with the demo world (default: %(default)s).",
     )
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="NAME",
+        help="Shoot only these files from the demo world (e.g. mob-phone-fr.png) and copy none.",
+    )
     args = parser.parse_args(argv)
     args.target.mkdir(parents=True, exist_ok=True)
-    shoot_demo(args.demo_url, args.target)
+    only = set(args.only) if args.only else None
+    unknown = (only or set()) - set(DEMO_PAGES) - set(FIRST_CONTACT)
+    if unknown:
+        parser.error(f"unknown screenshots: {', '.join(sorted(unknown))}")
+    shoot_demo(args.demo_url, args.target, only)
+    if only is not None:
+        return 0
     missing = [name for name in CHOSEN if not (args.source / name).is_file()]
     if missing:
         print(

@@ -51,7 +51,10 @@ def test_the_demo_owner_answers_a_request_from_my_shop(browsing: Browsing, viewp
     title = f"Mob {tag}"
     asked = browsing.server.shell(f"SLUG = {tag!r}\nTITLE = {title!r}\n{_ASK}")
     page = browsing.signed_in(OWNER, viewport=viewport)
-    # The header leads an owner to its shop: no emailed link needed.
+    # The header leads an owner to its shop: no emailed link needed (inside Menu on phones).
+    menu = page.get_by_role("banner").locator("details.nav-menu")
+    if not page.locator('.site-nav a[href="/my-shop/"]').is_visible():
+        menu.locator("summary").click()
     page.locator('.site-nav a[href="/my-shop/"]').click()
     expect(page).to_have_url(re.compile(rf"/my-shop/{SHOP}/$"))
     card = page.locator(f'[data-request="{asked["pk"]}"]')

@@ -14,9 +14,9 @@ from cashmob.rsvps.services import waiting_position
 register = template.Library()
 
 
-@register.inclusion_tag("rsvps/_panel.html", takes_context=True)
-def rsvp_panel(context: dict[str, Any], mob: Mob) -> dict[str, Any]:
-    """The mob page's RSVP box: pledge form, your RSVP, waiting list, calendar links."""
+@register.simple_tag(takes_context=True)
+def rsvp_state(context: dict[str, Any], mob: Mob) -> dict[str, Any]:
+    """Where the visitor stands with ``mob``: read once, shown by the RSVP box and the join bar."""
     request = context["request"]
     rsvp = rsvp_of(mob=mob, user=request.user)
     now = timezone.now()
@@ -37,3 +37,15 @@ def rsvp_panel(context: dict[str, Any], mob: Mob) -> dict[str, Any]:
         if mob.tipping_point
         else None,
     }
+
+
+@register.inclusion_tag("rsvps/_panel.html")
+def rsvp_panel(state: dict[str, Any]) -> dict[str, Any]:
+    """The mob page's RSVP box: pledge form, your RSVP, waiting list, calendar links."""
+    return state
+
+
+@register.inclusion_tag("rsvps/_join_bar.html")
+def join_bar(state: dict[str, Any]) -> dict[str, Any]:
+    """The phone's bar pinned to the bottom of a mob page: the pledge and the way to join."""
+    return state
