@@ -46,6 +46,17 @@ CONSENTED_STATUSES = (
     MobStatus.REPORTED,
 )
 
+#: Statuses in which a mob holds its shop: the shop chosen while planning, waiting for the
+#: shop, agreed, published, live. One such mob per shop, enforced by a database constraint
+#: (see :mod:`cashmob.mobs.rotation`).
+ACTIVE_STATUSES = (
+    MobStatus.PLANNING,
+    MobStatus.AWAITING_CONSENT,
+    MobStatus.CONFIRMED,
+    MobStatus.PUBLISHED,
+    MobStatus.LIVE,
+)
+
 
 class Mob(TimeStampedModel):
     chapter = models.ForeignKey(
@@ -182,6 +193,12 @@ class Mob(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(capacity__isnull=True) | Q(rsvp_count__lte=models.F("capacity")),
                 name="mobs_mob_never_overbooked",
+            ),
+            models.UniqueConstraint(
+                fields=["business"],
+                condition=Q(status__in=ACTIVE_STATUSES),
+                name="mobs_one_active_mob_per_shop",
+                violation_error_message=_("This shop already has a cash mob on its way."),
             ),
         ]
 

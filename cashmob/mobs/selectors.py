@@ -15,6 +15,7 @@ from cashmob.businesses.models import Business
 from cashmob.chapters.selectors import is_chapter_organiser
 from cashmob.core.models import AuditEntry
 from cashmob.mobs.models import ConsentRequest, Mob, MobStatus
+from cashmob.mobs.rotation import rotation_for
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -90,6 +91,8 @@ class Dashboard:
     ballots_so_far: int
     ranking: list[Any]
     eligible: list[Business]
+    #: Shops the mob cannot choose now (taken by another mob or resting), with why.
+    unavailable: list[Business]
     venues: list[tuple[Business, float | None]]
     requests: list[ConsentRequest]
     history: list[AuditEntry]
@@ -177,7 +180,7 @@ def mob_dashboard_get(*, mob: Mob) -> Dashboard:
     """The organiser's view of one mob: votes, polls, requests to the shop, what was sent."""
     from cashmob.notifications.models import Notification
     from cashmob.voting.models import Ballot, DatePoll, ShopVote
-    from cashmob.voting.selectors import date_poll_ranking, eligible_businesses, vote_candidates
+    from cashmob.voting.selectors import date_poll_ranking, vote_candidates
 
     votes = list(ShopVote.objects.filter(mob=mob).select_related("winner", "mob__chapter"))
     polls = list(DatePoll.objects.filter(mob=mob).select_related("chosen"))
@@ -186,7 +189,7 @@ def mob_dashboard_get(*, mob: Mob) -> Dashboard:
     candidates = vote_candidates(vote=vote) if vote else []
     ballots = Ballot.objects.filter(vote=vote).count() if vote and vote.status == "open" else 0
     ranking = date_poll_ranking(poll=poll) if poll else []
-    eligible = list(eligible_businesses(chapter=mob.chapter))
+    rotation = rotation_for(chapter=mob.chapter, mob=mob)
     nearby = _after_party_venues(mob)
     requests = list(
         ConsentRequest.objects.filter(mob=mob)
@@ -223,7 +226,8 @@ def mob_dashboard_get(*, mob: Mob) -> Dashboard:
         candidates=candidates,
         ballots_so_far=ballots,
         ranking=ranking,
-        eligible=eligible,
+        eligible=rotation.available,
+        unavailable=rotation.unavailable,
         venues=nearby,
         requests=requests,
         history=history,

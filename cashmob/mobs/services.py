@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from cashmob.mobs.exceptions import (
     TransitionError,
 )
 from cashmob.mobs.models import CONSENTED_STATUSES, Consent, Mob, MobStatus
+from cashmob.mobs.rotation import shop_check_available, shop_taken_error
 from cashmob.mobs.states import can_transition
 from cashmob.notifications.models import Kind
 from cashmob.notifications.services import notify
@@ -153,6 +154,26 @@ def mob_plan(
     return mob
 
 
+def mob_take_shop(*, mob: Mob, business: Business) -> int:
+    """Give the planning ``mob`` its shop, if the rotation allows (see
+    :mod:`cashmob.mobs.rotation`); return how many mobs changed (0: no longer planning).
+
+    Raises ``shop_taken`` or ``shop_cooling_down``. Of two mobs taking one shop at the same
+    moment, the database's one-active-mob-per-shop constraint lets one through and the
+    other gets ``shop_taken``.
+    """
+    shop_check_available(business=business, mob=mob)
+    try:
+        with transaction.atomic():
+            return Mob.objects.filter(pk=mob.pk, status=MobStatus.PLANNING).update(
+                business=business, updated_at=timezone.now()
+            )
+    except IntegrityError:
+        # Only the shop changes here: the one constraint it can break is one mob per shop.
+        raise shop_taken_error(business) from None
+
+
+@transaction.atomic
 def mob_choose_business(*, mob: Mob, actor: User, business: Business) -> Mob:
     """The organiser picks the shop directly (or confirms the vote's winner)."""
     _require_organiser(mob, actor)
@@ -160,9 +181,7 @@ def mob_choose_business(*, mob: Mob, actor: User, business: Business) -> Mob:
         raise MobError(_("This shop belongs to another chapter."), code="wrong_chapter")
     if business.status not in (Business.Status.NOMINATED, Business.Status.ACTIVE):
         raise MobError(_("This shop cannot be mobbed."), code="not_eligible")
-    updated = Mob.objects.filter(pk=mob.pk, status=MobStatus.PLANNING).update(
-        business=business, updated_at=timezone.now()
-    )
+    updated = mob_take_shop(mob=mob, business=business)
     if updated != 1:
         raise TransitionError(
             _("The shop can only be changed while the mob is being planned."),
