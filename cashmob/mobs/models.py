@@ -75,6 +75,11 @@ class Mob(TimeStampedModel):
     )
     title = models.CharField(_("title"), max_length=140)
     slug = models.SlugField(_("slug"), max_length=160, unique=True)
+    #: The address the mob had before it was published as a secret (its slug then named
+    #: the shop): links to it still lead here, for whoever may know the shop.
+    former_slug = models.SlugField(
+        _("former slug"), max_length=160, blank=True, db_index=True, editable=False
+    )
     description = models.TextField(_("description"), blank=True, max_length=4000)
     starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
     ends_at = models.DateTimeField(_("ends"), null=True, blank=True)

@@ -77,6 +77,20 @@ def access_mob(*, slug: str, user: User | AnonymousUser | None) -> Mob:
     raise Http404
 
 
+def mob_moved_to(*, slug: str, user: User | AnonymousUser | None) -> Mob | None:
+    """The mob that had the address ``slug`` before it was published as a secret, if
+    ``user`` may follow the old link: its organisers always; others once the shop is
+    revealed (the old address names the shop, so it must not lead to the secret mob)."""
+    mob = Mob.objects.select_related("chapter").filter(former_slug=slug).first()
+    if mob is None:
+        return None
+    if is_chapter_organiser(chapter=mob.chapter, user=user):
+        return mob
+    if mob.is_public and not mob.is_secret_at(timezone.now()):
+        return mob
+    return None
+
+
 # --- The organiser dashboard ------------------------------------------------------------------
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from cashmob.businesses.models import Business
@@ -219,6 +221,16 @@ def mob_participants(*, mob: Mob) -> QuerySet[User]:
     ).distinct()
 
 
+def secret_slug(*, chapter: Chapter) -> str:
+    """A free address for a secret mob that names its city, never its shop:
+    ``<city>-cash-mob-<random>``."""
+    base = slugify(f"{chapter.city or chapter.name} cash mob")[:120] or "cash-mob"
+    while True:
+        slug = f"{base}-{secrets.token_hex(3)}"
+        if not Mob.objects.filter(Q(slug=slug) | Q(former_slug=slug)).exists():
+            return slug
+
+
 @transaction.atomic
 def mob_publish(
     *,
@@ -260,6 +272,11 @@ def mob_publish(
                 field="reveal_at",
             )
         extra["reveal_at"] = reveal
+        if not mob.former_slug:
+            # The slug came from the title, which usually names the shop: a secret mob's
+            # address names the city only, and keeps it after the reveal.
+            extra["slug"] = secret_slug(chapter=mob.chapter)
+            extra["former_slug"] = mob.slug
     else:
         extra["reveal_at"] = None
     mob = mob_transition(mob=mob, to=MobStatus.PUBLISHED, actor=actor, extra=extra)
