@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -117,6 +117,12 @@ class Mob(TimeStampedModel):
         validators=[MinValueValidator(1)],
         help_text=_("The shop may ask mobbers to arrive in several waves."),
     )
+    wave_minutes = models.PositiveSmallIntegerField(
+        _("minutes between waves"),
+        default=20,
+        validators=[MinValueValidator(5), MaxValueValidator(120)],
+        help_text=_("Each wave arrives this many minutes after the one before (5 to 120)."),
+    )
     notes_for_mobbers = models.TextField(_("notes from the shop"), blank=True, max_length=2000)
     tipping_point = models.PositiveIntegerField(
         _("tipping point"),
@@ -220,6 +226,13 @@ class Mob(TimeStampedModel):
         """
         type(self).objects.filter(pk=self.pk).update(sequence=models.F("sequence") + 1)
         self.refresh_from_db(fields=["sequence"])
+
+    def wave_starts_at(self, wave: int | None) -> datetime | None:
+        """When arrival wave ``wave`` (1, 2, ...) is due: the start plus one wave length
+        per wave before it. None without a start or a wave."""
+        if self.starts_at is None or not wave:
+            return None
+        return self.starts_at + timedelta(minutes=self.wave_minutes * (wave - 1))
 
     @property
     def pledge(self) -> Money:
