@@ -234,6 +234,12 @@ class Mob(TimeStampedModel):
             return None
         return self.starts_at + timedelta(minutes=self.wave_minutes * (wave - 1))
 
+    def wave_schedule(self) -> list[tuple[int, datetime]]:
+        """Every arrival wave with its time, when the shop asked for more than one."""
+        if self.arrival_waves <= 1 or self.starts_at is None:
+            return []
+        return [(n, self.wave_starts_at(n)) for n in range(1, self.arrival_waves + 1)]  # type: ignore[misc]
+
     @property
     def pledge(self) -> Money:
         return Money(self.pledge_minor, self.currency)
