@@ -31,10 +31,21 @@ def live_mob_ensure() -> tuple[str, int]:
     from cashmob.accounts.models import User
     from cashmob.businesses.models import Business
     from cashmob.checkin.models import CheckIn, SpendReport
-    from cashmob.mobs.models import Consent, Mob, MobStatus
+    from cashmob.mobs.models import ACTIVE_STATUSES, Consent, Mob, MobStatus
 
     now = timezone.now()
-    business = Business.objects.filter(status=Business.Status.ACTIVE).order_by("id").first()
+    # A shop has one mob on its way at a time: the bench's mob takes a shop without one.
+    busy = (
+        Mob.objects.filter(status__in=ACTIVE_STATUSES, business__isnull=False)
+        .exclude(slug=LIVE_SLUG)
+        .values("business_id")
+    )
+    business = (
+        Business.objects.filter(status=Business.Status.ACTIVE)
+        .exclude(pk__in=busy)
+        .order_by("id")
+        .first()
+    )
     assert business is not None, "the dataset has no shop"
     chapter = business.chapter
     mob, _created = Mob.objects.update_or_create(

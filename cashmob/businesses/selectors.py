@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db.models import Case, ExpressionWrapper, FloatField, Q, QuerySet, Value, When
@@ -18,6 +18,7 @@ from cashmob.chapters.models import Membership
 from cashmob.core.languages import recipient_language
 from cashmob.core.search import fts_filter
 from cashmob.mobs.models import MobStatus
+from cashmob.mobs.rotation import cooldown_until
 from cashmob.mobs.selectors import mob_list_public
 
 if TYPE_CHECKING:
@@ -180,19 +181,9 @@ def business_nominations(*, business: Business) -> list[Nomination]:
     return list(business.nominations.select_related("user").order_by("created_at"))
 
 
-def business_on_cooldown(*, business: Business, now: datetime | None = None) -> bool:
-    if business.last_mobbed_at is None:
-        return False
-    now = now or timezone.now()
-    return business.last_mobbed_at > now - timedelta(days=business.chapter.cooldown_days)
-
-
 def business_cooldown_until(*, business: Business) -> datetime | None:
-    """When a recently mobbed shop stops being ranked lower in votes (None: not cooling down)."""
-    if business.last_mobbed_at is None:
-        return None
-    until = business.last_mobbed_at + timedelta(days=business.chapter.cooldown_days)
-    return until if until > timezone.now() else None
+    """When a recently mobbed shop may have a mob again (None: not resting)."""
+    return cooldown_until(business=business)
 
 
 @dataclass(frozen=True, slots=True)

@@ -182,7 +182,7 @@ class ChapterSettingsForm(PledgeMixin, forms.Form):
         label=_("Cool-down after a mob (days)"),
         min_value=0,
         max_value=3650,
-        help_text=_("A shop mobbed more recently than this is ranked lower in votes."),
+        help_text=_("A shop mobbed more recently than this cannot be chosen for another mob yet."),
     )
     latitude = forms.DecimalField(
         label=_("Latitude"),

@@ -71,7 +71,7 @@ class Chapter(TimeStampedModel):
         _("cool-down after a mob (days)"),
         default=180,
         validators=[MaxValueValidator(3650)],
-        help_text=_("A shop mobbed more recently than this is ranked lower in votes."),
+        help_text=_("A shop mobbed more recently than this cannot be chosen for another mob yet."),
     )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE

@@ -259,6 +259,22 @@ def checkin_record(
                 field="code",
             )
         _require_checkin_window(mob, now, opens_before=timedelta(0))
+        if (
+            rsvp is not None
+            and rsvp.status == RsvpStatus.WAITING
+            and not CheckIn.objects.filter(mob=mob, rsvp=rsvp).exists()
+        ):
+            # The shop set its crowd: someone waiting counts as a mobber only once the
+            # shop or an organiser lets them in (by scanning their personal code).
+            raise CheckinError(
+                _(
+                    "You are on the waiting list, so you cannot check yourself in. Show "
+                    "your personal code to the organisers or the shop: they can let you "
+                    "in if there is room."
+                ),
+                code="on_waiting_list",
+                field="code",
+            )
         checkin = CheckIn(
             mob=mob,
             user=member,
@@ -287,9 +303,12 @@ def checkin_record(
 
     result = _insert_checkin(checkin)
     if result.created:
+        # A personal code scanned for someone still waiting: the shop or an organiser
+        # let them in, which the record says.
+        admitted = checkin.rsvp is not None and checkin.rsvp.status == RsvpStatus.WAITING
         audit_record(
             actor=actor if actor is not None and actor.is_authenticated else None,
-            action="checkin.record",
+            action="checkin.admit" if admitted else "checkin.record",
             obj=result.checkin,
             data={"method": checkin.method, "by_shop": by_shop},
         )

@@ -605,10 +605,13 @@ CHAPTERS: tuple[ChapterData, ...] = (
 )
 
 #: The mobs of each chapter, by the index of their shop in the chapter's list: days from
-#: the loading day (negative: in the past), status, and the local start time.
+#: the loading day (negative: in the past), status, and the local start time. Each shop
+#: has one mob, and the two oldest rest no more (the default cool-down is 180 days), so
+#: they are free again, as is the chapter's unlisted shop: the rotation (see
+#: cashmob.mobs.rotation) leaves shops to vote on. Lyon's first shop has the live mob.
 MOB_PLAN: tuple[tuple[int, int, str, time], ...] = (
-    (0, -160, "reported", time(11, 0)),
-    (1, -75, "reported", time(10, 0)),
+    (0, -250, "reported", time(11, 0)),
+    (1, -200, "reported", time(10, 0)),
     (2, -24, "reported", time(18, 0)),
     (3, -3, "closed", time(17, 30)),
     (4, 9, "published", time(11, 0)),

@@ -23,3 +23,7 @@ class ConsentLinkError(DomainError):
     """A shop's private link that is forged, superseded, expired or no longer usable."""
 
     status = 410
+
+
+class ShopUnavailableError(ConflictError):
+    """The shop cannot have this mob: another mob holds it, or it is resting after one."""

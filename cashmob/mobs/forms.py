@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from cashmob.core.money import MoneyError, minor_to_decimal, parse_amount
 from cashmob.mobs.consent import MAX_CROWD, MAX_WAVES
@@ -233,6 +234,16 @@ class VoteOpenForm(ZonedForm):
         return [int(pk) for pk in self.cleaned_data.get("businesses") or []]
 
 
+def shop_choice_label(business: Business) -> str:
+    """A shop in a list to choose from, with how often it was mobbed (the rotation's
+    first criterion)."""
+    if not business.mob_count:
+        return _("%(shop)s (never mobbed)") % {"shop": business.name}
+    return ngettext(
+        "%(shop)s (mobbed once)", "%(shop)s (mobbed %(n)s times)", business.mob_count
+    ) % {"shop": business.name, "n": business.mob_count}
+
+
 class ChooseShopForm(forms.Form):
     prefix = "choose_shop"
 
@@ -242,10 +253,7 @@ class ChooseShopForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.shops = {str(b.pk): b for b in eligible}
         choice = cast(forms.ChoiceField, self.fields["business"])
-        choice.choices = [
-            ("", "—"),
-            *((k, b.name) for k, b in self.shops.items()),
-        ]
+        choice.choices = [("", "—"), *((k, shop_choice_label(b)) for k, b in self.shops.items())]
 
     def shop(self) -> Business:
         return self.shops[self.cleaned_data["business"]]

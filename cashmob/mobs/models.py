@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import ExpressionWrapper, Q
 from django.urls import reverse
@@ -44,6 +44,17 @@ CONSENTED_STATUSES = (
     MobStatus.LIVE,
     MobStatus.CLOSED,
     MobStatus.REPORTED,
+)
+
+#: Statuses in which a mob holds its shop: the shop chosen while planning, waiting for the
+#: shop, agreed, published, live. One such mob per shop, enforced by a database constraint
+#: (see :mod:`cashmob.mobs.rotation`).
+ACTIVE_STATUSES = (
+    MobStatus.PLANNING,
+    MobStatus.AWAITING_CONSENT,
+    MobStatus.CONFIRMED,
+    MobStatus.PUBLISHED,
+    MobStatus.LIVE,
 )
 
 
@@ -97,6 +108,11 @@ class Mob(TimeStampedModel):
     )
     title = models.CharField(_("title"), max_length=140)
     slug = models.SlugField(_("slug"), max_length=160, unique=True)
+    #: The address the mob had before it was published as a secret (its slug then named
+    #: the shop): links to it still lead here, for whoever may know the shop.
+    former_slug = models.SlugField(
+        _("former slug"), max_length=160, blank=True, db_index=True, editable=False
+    )
     description = models.TextField(_("description"), blank=True, max_length=4000)
     starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
     ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
@@ -133,6 +149,12 @@ class Mob(TimeStampedModel):
         default=1,
         validators=[MinValueValidator(1)],
         help_text=_("The shop may ask mobbers to arrive in several waves."),
+    )
+    wave_minutes = models.PositiveSmallIntegerField(
+        _("minutes between waves"),
+        default=20,
+        validators=[MinValueValidator(5), MaxValueValidator(120)],
+        help_text=_("Each wave arrives this many minutes after the one before (5 to 120)."),
     )
     notes_for_mobbers = models.TextField(_("notes from the shop"), blank=True, max_length=2000)
     tipping_point = models.PositiveIntegerField(
@@ -218,6 +240,12 @@ class Mob(TimeStampedModel):
                 condition=Q(capacity__isnull=True) | Q(rsvp_count__lte=models.F("capacity")),
                 name="mobs_mob_never_overbooked",
             ),
+            models.UniqueConstraint(
+                fields=["business"],
+                condition=Q(status__in=ACTIVE_STATUSES),
+                name="mobs_one_active_mob_per_shop",
+                violation_error_message=_("This shop already has a cash mob on its way."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -233,6 +261,19 @@ class Mob(TimeStampedModel):
         """
         type(self).objects.filter(pk=self.pk).update(sequence=models.F("sequence") + 1)
         self.refresh_from_db(fields=["sequence"])
+
+    def wave_starts_at(self, wave: int | None) -> datetime | None:
+        """When arrival wave ``wave`` (1, 2, ...) is due: the start plus one wave length
+        per wave before it. None without a start or a wave."""
+        if self.starts_at is None or not wave:
+            return None
+        return self.starts_at + timedelta(minutes=self.wave_minutes * (wave - 1))
+
+    def wave_schedule(self) -> list[tuple[int, datetime]]:
+        """Every arrival wave with its time, when the shop asked for more than one."""
+        if self.arrival_waves <= 1 or self.starts_at is None:
+            return []
+        return [(n, self.wave_starts_at(n)) for n in range(1, self.arrival_waves + 1)]  # type: ignore[misc]
 
     @property
     def pledge(self) -> Money:

@@ -16,6 +16,7 @@ from cashmob.businesses.models import Business
 from cashmob.chapters.selectors import is_chapter_organiser
 from cashmob.core.models import AuditEntry
 from cashmob.mobs.models import ConsentRequest, Mob, MobQuerySet, MobStatus
+from cashmob.mobs.rotation import rotation_for
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -86,6 +87,20 @@ def access_mob(*, slug: str, user: User | AnonymousUser | None) -> Mob:
     raise Http404
 
 
+def mob_moved_to(*, slug: str, user: User | AnonymousUser | None) -> Mob | None:
+    """The mob that had the address ``slug`` before it was published as a secret, if
+    ``user`` may follow the old link: its organisers always; others once the shop is
+    revealed (the old address names the shop, so it must not lead to the secret mob)."""
+    mob = Mob.objects.select_related("chapter").filter(former_slug=slug).first()
+    if mob is None:
+        return None
+    if is_chapter_organiser(chapter=mob.chapter, user=user):
+        return mob
+    if mob.is_public and not mob.is_secret_at(timezone.now()):
+        return mob
+    return None
+
+
 # --- The organiser dashboard ------------------------------------------------------------------
 
 
@@ -100,6 +115,8 @@ class Dashboard:
     ballots_so_far: int
     ranking: list[Any]
     eligible: list[Business]
+    #: Shops the mob cannot choose now (taken by another mob or resting), with why.
+    unavailable: list[Business]
     venues: list[tuple[Business, float | None]]
     requests: list[ConsentRequest]
     history: list[AuditEntry]
@@ -187,7 +204,7 @@ def mob_dashboard_get(*, mob: Mob) -> Dashboard:
     """The organiser's view of one mob: votes, polls, requests to the shop, what was sent."""
     from cashmob.notifications.models import Notification
     from cashmob.voting.models import Ballot, DatePoll, ShopVote
-    from cashmob.voting.selectors import date_poll_ranking, eligible_businesses, vote_candidates
+    from cashmob.voting.selectors import date_poll_ranking, vote_candidates
 
     votes = list(ShopVote.objects.filter(mob=mob).select_related("winner", "mob__chapter"))
     polls = list(DatePoll.objects.filter(mob=mob).select_related("chosen"))
@@ -196,7 +213,7 @@ def mob_dashboard_get(*, mob: Mob) -> Dashboard:
     candidates = vote_candidates(vote=vote) if vote else []
     ballots = Ballot.objects.filter(vote=vote).count() if vote and vote.status == "open" else 0
     ranking = date_poll_ranking(poll=poll) if poll else []
-    eligible = list(eligible_businesses(chapter=mob.chapter))
+    rotation = rotation_for(chapter=mob.chapter, mob=mob)
     nearby = _after_party_venues(mob)
     requests = list(
         ConsentRequest.objects.filter(mob=mob)
@@ -233,7 +250,8 @@ def mob_dashboard_get(*, mob: Mob) -> Dashboard:
         candidates=candidates,
         ballots_so_far=ballots,
         ranking=ranking,
-        eligible=eligible,
+        eligible=rotation.available,
+        unavailable=rotation.unavailable,
         venues=nearby,
         requests=requests,
         history=history,

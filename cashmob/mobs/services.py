@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from cashmob.businesses.models import Business
@@ -26,6 +28,7 @@ from cashmob.mobs.exceptions import (
     TransitionError,
 )
 from cashmob.mobs.models import CONSENTED_STATUSES, Consent, Mob, MobStatus
+from cashmob.mobs.rotation import shop_check_available, shop_taken_error
 from cashmob.mobs.shop_mail import shop_tell_after_party_withdrawn, shop_tell_published
 from cashmob.mobs.states import can_transition
 from cashmob.notifications.models import Kind
@@ -155,6 +158,26 @@ def mob_plan(
     return mob
 
 
+def mob_take_shop(*, mob: Mob, business: Business) -> int:
+    """Give the planning ``mob`` its shop, if the rotation allows (see
+    :mod:`cashmob.mobs.rotation`); return how many mobs changed (0: no longer planning).
+
+    Raises ``shop_taken`` or ``shop_cooling_down``. Of two mobs taking one shop at the same
+    moment, the database's one-active-mob-per-shop constraint lets one through and the
+    other gets ``shop_taken``.
+    """
+    shop_check_available(business=business, mob=mob)
+    try:
+        with transaction.atomic():
+            return Mob.objects.filter(pk=mob.pk, status=MobStatus.PLANNING).update(
+                business=business, updated_at=timezone.now()
+            )
+    except IntegrityError:
+        # Only the shop changes here: the one constraint it can break is one mob per shop.
+        raise shop_taken_error(business) from None
+
+
+@transaction.atomic
 def mob_choose_business(*, mob: Mob, actor: User, business: Business) -> Mob:
     """The organiser picks the shop directly (or confirms the vote's winner)."""
     _require_organiser(mob, actor)
@@ -162,9 +185,7 @@ def mob_choose_business(*, mob: Mob, actor: User, business: Business) -> Mob:
         raise MobError(_("This shop belongs to another chapter."), code="wrong_chapter")
     if business.status not in (Business.Status.NOMINATED, Business.Status.ACTIVE):
         raise MobError(_("This shop cannot be mobbed."), code="not_eligible")
-    updated = Mob.objects.filter(pk=mob.pk, status=MobStatus.PLANNING).update(
-        business=business, updated_at=timezone.now()
-    )
+    updated = mob_take_shop(mob=mob, business=business)
     if updated != 1:
         raise TransitionError(
             _("The shop can only be changed while the mob is being planned."),
@@ -200,6 +221,16 @@ def mob_participants(*, mob: Mob) -> QuerySet[User]:
         ),
         is_active=True,
     ).distinct()
+
+
+def secret_slug(*, chapter: Chapter) -> str:
+    """A free address for a secret mob that names its city, never its shop:
+    ``<city>-cash-mob-<random>``."""
+    base = slugify(f"{chapter.city or chapter.name} cash mob")[:120] or "cash-mob"
+    while True:
+        slug = f"{base}-{secrets.token_hex(3)}"
+        if not Mob.objects.filter(Q(slug=slug) | Q(former_slug=slug)).exists():
+            return slug
 
 
 @transaction.atomic
@@ -243,6 +274,11 @@ def mob_publish(
                 field="reveal_at",
             )
         extra["reveal_at"] = reveal
+        if not mob.former_slug:
+            # The slug came from the title, which usually names the shop: a secret mob's
+            # address names the city only, and keeps it after the reveal.
+            extra["slug"] = secret_slug(chapter=mob.chapter)
+            extra["former_slug"] = mob.slug
     else:
         extra["reveal_at"] = None
     mob = mob_transition(mob=mob, to=MobStatus.PUBLISHED, actor=actor, extra=extra)

@@ -50,6 +50,7 @@ from cashmob.mobs.selectors import (
     access_mob,
     access_mob_for_organisers,
     mob_dashboard_get,
+    mob_moved_to,
 )
 from cashmob.voting import services as voting_services
 from cashmob.voting.forms import PollCloseForm
@@ -71,9 +72,23 @@ def _form_error(form: forms.Form, error: DomainError | ValidationError) -> None:
     form_add_error(form, error, fields={"pledge_minor": "pledge"})
 
 
+def _moved(request: HttpRequest, slug: str) -> HttpResponse:
+    """An old address of a mob (see ``Mob.former_slug``): a permanent redirect to the
+    same page at its address now, or 404 for whoever may not follow it."""
+    mob = mob_moved_to(slug=slug, user=request.user)
+    if mob is None:
+        raise Http404
+    path = request.path.replace(f"/{slug}/", f"/{mob.slug}/", 1)
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(path + (f"?{query}" if query else ""), permanent=True)
+
+
 @require_GET
 def mob_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    mob = access_mob(slug=slug, user=request.user)
+    try:
+        mob = access_mob(slug=slug, user=request.user)
+    except Http404:
+        return _moved(request, slug)
     now = timezone.now()
     return render(
         request,
@@ -398,7 +413,10 @@ def _organiser_mob(request: HttpRequest, slug: str) -> Mob | HttpResponse:
 
 @require_GET
 def mob_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
-    mob = _organiser_mob(request, slug)
+    try:
+        mob = _organiser_mob(request, slug)
+    except Http404:
+        return _moved(request, slug)
     if isinstance(mob, HttpResponse):
         return mob
     return _render_dashboard(request, mob)

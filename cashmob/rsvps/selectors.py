@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from cashmob.mobs.models import Mob, MobStatus
@@ -33,22 +33,19 @@ def rsvp_of(*, mob: Mob, user: User) -> Rsvp | None:
     return Rsvp.objects.filter(mob=mob, user=user, status__in=ACTIVE).first()
 
 
-def rsvp_list_for_user(*, user: User) -> tuple[list[Rsvp], list[Rsvp]]:
-    """(upcoming, past) RSVPs of ``user``, each with its mob, chapter and shop."""
+def rsvp_list_for_user(*, user: User) -> tuple[list[Rsvp], QuerySet[Rsvp]]:
+    """(upcoming, past) RSVPs of ``user``, each with its mob, chapter and shop: the
+    upcoming ones soonest first, the past ones (ended or cancelled) latest first, as a
+    queryset for the page to paginate."""
     now = timezone.now()
-    rsvps = list(
+    mine = (
         Rsvp.objects.filter(user=user)
         .exclude(status=RsvpStatus.CANCELLED)
         .select_related("mob__chapter", "mob__business")
-        .order_by("mob__starts_at")
     )
-    upcoming = [
-        r
-        for r in rsvps
-        if r.mob.ends_at and r.mob.ends_at > now and r.mob.status != MobStatus.CANCELLED
-    ]
-    past = [r for r in rsvps if r not in upcoming]
-    past.reverse()
+    coming = Q(mob__ends_at__gt=now) & ~Q(mob__status=MobStatus.CANCELLED)
+    upcoming = list(mine.filter(coming).order_by("mob__starts_at", "pk"))
+    past = mine.exclude(coming).order_by("-mob__starts_at", "-pk")
     return upcoming, past
 
 

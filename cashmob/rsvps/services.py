@@ -199,6 +199,7 @@ def _confirmation(rsvp: Rsvp) -> None:
         "meeting_point": mob.meeting_point,
         "wave": rsvp.wave,
         "waves": mob.arrival_waves,
+        "wave_at": wave_at.isoformat() if (wave_at := mob.wave_starts_at(rsvp.wave)) else "",
         "attach_ics_mob_id": mob.pk if rsvp.status == RsvpStatus.CONFIRMED else None,
     }
     if rsvp.user is not None:

@@ -4,6 +4,7 @@ from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -184,10 +185,15 @@ def mob_ics(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+#: Past mobs per page of "My mobs" (a regular's list grows by a mob or two a month).
+MY_PAST_PER_PAGE = 20
+
+
 @login_required
 @require_GET
 def my_mobs(request: HttpRequest) -> HttpResponse:
     upcoming, past = rsvp_list_for_user(user=request.user)  # type: ignore[arg-type]
+    past_page = Paginator(past, MY_PAST_PER_PAGE).get_page(request.GET.get("page"))
     feed = calendar_feed_get_or_create(user=request.user)  # type: ignore[arg-type]
     user = cast("User", request.user)  # login_required
     chapters = Chapter.objects.filter(memberships__user=user).order_by("name")
@@ -200,7 +206,7 @@ def my_mobs(request: HttpRequest) -> HttpResponse:
         "rsvps/my_mobs.html",
         {
             "upcoming": upcoming,
-            "past": past,
+            "past": past_page,
             "positions": waiting_positions(rsvps=upcoming),
             "feed": feed,
             "feed_url": request.build_absolute_uri(reverse("rsvps:feed", args=[feed.token])),

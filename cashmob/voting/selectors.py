@@ -7,12 +7,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import BooleanField, Case, Count, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
 from cashmob.accounts.models import User
 from cashmob.businesses.models import Business, Nomination
+from cashmob.mobs.models import ACTIVE_STATUSES
+from cashmob.mobs.models import Mob as MobModel
+from cashmob.mobs.rotation import CHOOSABLE, businesses_for_rotation, cooldown_cutoff, is_cooling
 from cashmob.voting.models import Ballot, Candidate, DatePoll, ShopVote, Slot, SlotAnswer
 
 if TYPE_CHECKING:
@@ -22,36 +25,14 @@ if TYPE_CHECKING:
     from cashmob.mobs.models import Mob
 
 
-CHOOSABLE = (Business.Status.NOMINATED, Business.Status.ACTIVE)
-
-
-def cooldown_cutoff(*, chapter: Chapter, now: datetime | None = None) -> datetime:
-    """Shops mobbed since this moment are on the chapter's cool-down."""
-    return (now or timezone.now()) - timedelta(days=chapter.cooldown_days)
-
-
-def is_cooling(business: Business, cutoff: datetime) -> bool:
-    return bool(business.last_mobbed_at and business.last_mobbed_at >= cutoff)
-
-
-def eligible_businesses(*, chapter: Chapter, now: datetime | None = None) -> QuerySet[Business]:
-    """Shops that may be put to a vote: listed and not excluded.
-
-    Shops mobbed within the chapter's cool-down stay eligible but come last, marked
-    ``cooling``; the rest come least mobbed first.
-    """
-    cutoff = cooldown_cutoff(chapter=chapter, now=now)
-    return (
-        Business.objects.filter(chapter=chapter, status__in=CHOOSABLE)
-        .annotate(
-            cooling=Case(
-                When(last_mobbed_at__gte=cutoff, then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        )
-        .order_by("cooling", "mob_count", "name")
-    )
+def eligible_businesses(
+    *, chapter: Chapter, now: datetime | None = None, mob: Mob | None = None
+) -> QuerySet[Business]:
+    """Shops that may be put to a vote or chosen for ``mob``: the chapter's rotation
+    (:mod:`cashmob.mobs.rotation`) without the shops another mob holds or that rest
+    after their last mob; least mobbed first."""
+    shops = businesses_for_rotation(chapter=chapter, now=now, mob=mob)
+    return shops.filter(available=True)  # type: ignore[misc]  # an annotation
 
 
 def mob_members(*, mob: Mob) -> QuerySet[User]:
@@ -86,13 +67,13 @@ def _hide_if_secret(mob: Mob, user: User | AnonymousUser | None) -> None:
 def vote_candidates(*, vote: ShopVote, now: datetime | None = None) -> list[Candidate]:
     """Candidates with their shops; counts only once the vote is closed.
 
-    Each carries what voters should weigh: ``cooling`` (mobbed within the chapter's
-    cool-down, so it ranks below shops with as many approvals), ``withdrawn`` (excluded
-    or removed since the vote opened: it cannot win) and ``interests`` (nominations that
-    declared a personal interest in the shop).
+    Each carries what voters should weigh: ``withdrawn`` (excluded or removed since the
+    vote opened), ``taken`` (another mob has taken the shop since) and ``cooling`` (mobbed
+    within the chapter's cool-down): such a shop cannot win and comes last; and
+    ``interests`` (nominations that declared a personal interest in the shop).
     """
     cutoff = cooldown_cutoff(chapter=vote.mob.chapter, now=now)
-    qs = vote.candidates.select_related("business").prefetch_related(
+    qs = candidates_with_marks(vote=vote).prefetch_related(
         Prefetch(
             "business__nominations",
             queryset=Nomination.objects.exclude(interest=Nomination.Interest.NONE).select_related(
@@ -105,7 +86,13 @@ def vote_candidates(*, vote: ShopVote, now: datetime | None = None) -> list[Cand
         candidates = list(qs.order_by("rank", "id"))
     else:
         open_order = Case(
-            When(business__last_mobbed_at__gte=cutoff, then=Value(1)), default=Value(0)
+            When(
+                Q(taken=True)
+                | Q(business__last_mobbed_at__gt=cutoff)
+                | ~Q(business__status__in=CHOOSABLE),
+                then=Value(1),
+            ),
+            default=Value(0),
         )
         candidates = list(qs.order_by(open_order, "business__name"))
     for candidate in candidates:
@@ -113,7 +100,19 @@ def vote_candidates(*, vote: ShopVote, now: datetime | None = None) -> list[Cand
         candidate.cooling = is_cooling(business, cutoff)  # type: ignore[attr-defined]
         candidate.withdrawn = business.status not in CHOOSABLE  # type: ignore[attr-defined]
         candidate.interests = business.interests  # type: ignore[attr-defined]
+        candidate.unavailable = (  # type: ignore[attr-defined]
+            candidate.withdrawn or candidate.taken or candidate.cooling  # type: ignore[attr-defined]
+        )
     return candidates
+
+
+def candidates_with_marks(*, vote: ShopVote) -> QuerySet[Candidate]:
+    """The vote's candidates with their shops, each annotated ``taken``: another mob than
+    the vote's holds the shop now (see :mod:`cashmob.mobs.rotation`)."""
+    holders = MobModel.objects.filter(
+        business=OuterRef("business"), status__in=ACTIVE_STATUSES
+    ).exclude(pk=vote.mob_id)
+    return vote.candidates.select_related("business").annotate(taken=Exists(holders))
 
 
 def ballot_of(*, vote: ShopVote, user: User) -> set[int]:

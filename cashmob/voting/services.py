@@ -15,7 +15,9 @@ from cashmob.chapters.models import Membership
 from cashmob.chapters.selectors import is_chapter_organiser
 from cashmob.core.audit import audit_record
 from cashmob.core.links import absolute_url
+from cashmob.mobs.exceptions import ShopUnavailableError
 from cashmob.mobs.models import Mob, MobStatus
+from cashmob.mobs.services import mob_take_shop
 from cashmob.notifications.models import Kind
 from cashmob.notifications.services import notify
 from cashmob.voting.exceptions import VotingClosedError, VotingError, VotingPermissionError
@@ -30,6 +32,7 @@ from cashmob.voting.models import (
 )
 from cashmob.voting.selectors import (
     CHOOSABLE,
+    candidates_with_marks,
     cooldown_cutoff,
     eligible_businesses,
     is_cooling,
@@ -98,18 +101,22 @@ def shop_vote_open(
     """Open an approval vote among the chapter's eligible shops, or a shortlist of them.
 
     Shops that asked not to be mobbed or were removed are not eligible and cannot be
-    listed; shops on cool-down can, and rank below others with as many approvals.
+    listed; nor can shops another mob holds or that rest after their last mob (the
+    rotation, :mod:`cashmob.mobs.rotation`).
     """
     _require_organiser(mob, actor)
     _require_planning(mob)
     now = timezone.now()
     _check_closing_time(closes_at, now)
-    eligible = {b.pk: b for b in eligible_businesses(chapter=mob.chapter, now=now)}
+    eligible = {b.pk: b for b in eligible_businesses(chapter=mob.chapter, now=now, mob=mob)}
     if business_ids:
         wanted = set(business_ids)
         if not wanted <= set(eligible):
             raise VotingError(
-                _("Some of these shops cannot be voted on (excluded or removed)."),
+                _(
+                    "Some of these shops cannot be voted on: excluded or removed, another "
+                    "mob has them, or they rest after a recent mob."
+                ),
                 code="ineligible_candidate",
                 field="businesses",
             )
@@ -199,12 +206,22 @@ def ballot_cast(*, vote: ShopVote, user: User, candidate_ids: Iterable[int]) -> 
     return ballot
 
 
+def _can_win(candidate: Candidate, cutoff: datetime) -> bool:
+    """Still choosable, not taken by another mob, not resting after a recent mob."""
+    business = candidate.business
+    return (
+        business.status in CHOOSABLE
+        and not candidate.taken  # type: ignore[attr-defined]
+        and not is_cooling(business, cutoff)
+    )
+
+
 def _rank_candidates(vote: ShopVote) -> list[Candidate]:
-    """Most approvals first; a shop withdrawn since the vote opened (excluded or removed)
-    comes last whatever its approvals. Ties go to a shop out of its cool-down, then to the
-    shop mobbed least, then to the one nominated earliest."""
+    """Most approvals first; a shop that can no longer win (excluded or removed, taken by
+    another mob, or resting after a mob since the vote opened) comes last whatever its
+    approvals. Ties go to the shop mobbed least, then to the one nominated earliest."""
     candidates = list(
-        vote.candidates.select_related("business").annotate(
+        candidates_with_marks(vote=vote).annotate(
             n=Count("ballots", distinct=True),
             first_nominated=Min("business__nominations__created_at"),
         )
@@ -214,9 +231,8 @@ def _rank_candidates(vote: ShopVote) -> list[Candidate]:
     far_future = now + timedelta(days=36500)
     candidates.sort(
         key=lambda c: (
-            c.business.status not in CHOOSABLE,
+            not _can_win(c, cutoff),
             -c.n,
-            is_cooling(c.business, cutoff),
             c.business.mob_count,
             c.first_nominated or far_future,
             c.pk,
@@ -245,14 +261,25 @@ def shop_vote_close(*, vote: ShopVote, actor: User | None) -> ShopVote:
         candidate.approvals = candidate.n  # type: ignore[attr-defined]
         candidate.rank = rank
     Candidate.objects.bulk_update(ranked, ["approvals", "rank"])
-    top = ranked[0] if ranked else None
-    winner = top.business if top and top.approvals and top.business.status in CHOOSABLE else None
+    mob = vote.mob
+    cutoff = cooldown_cutoff(chapter=mob.chapter)
+    winner = None
+    for candidate in ranked:
+        if not candidate.approvals or not _can_win(candidate, cutoff):
+            break
+        if mob.status != MobStatus.PLANNING:
+            winner = candidate.business
+            break
+        try:
+            mob_take_shop(mob=mob, business=candidate.business)
+        except ShopUnavailableError:
+            # Another mob took the shop while the vote was counted: the next one wins.
+            continue
+        winner = candidate.business
+        break
     vote.winner = winner
     vote.ballot_count = vote.ballots.count()
     vote.save(update_fields=["winner", "ballot_count", "updated_at"])
-    mob = vote.mob
-    if winner is not None and mob.status == MobStatus.PLANNING:
-        Mob.objects.filter(pk=mob.pk, status=MobStatus.PLANNING).update(business=winner)
     audit_record(
         actor=actor,
         action="vote.close",

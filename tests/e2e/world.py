@@ -75,6 +75,7 @@ def shops(server: Server, prefix: str, names: tuple[str, ...]) -> dict[str, str]
 _MOB = """
 import json, secrets
 from datetime import timedelta
+from decimal import Decimal
 from django.core import signing
 from django.utils import timezone
 from cashmob.accounts.models import User
@@ -87,8 +88,14 @@ from cashmob.rsvps.services import rsvp_create
 spec = json.loads(SPEC)
 chapter = Chapter.objects.get(slug="buffalo")
 organiser = User.objects.get(email=spec["organiser"])
-business = Business.objects.filter(chapter=chapter, status=Business.Status.ACTIVE).order_by("pk")[
-    spec.get("shop", 0)]
+# Each mob has a shop of its own, never mobbed: a shop holds one mob at a time and then
+# rests (the rotation), so journeys never share one.
+business, _ = Business.objects.get_or_create(slug=f"e2e-shop-{spec['slug']}", defaults=dict(
+    chapter=chapter, name=f"Shop of {spec['title']}", address="1 Main St", city="Buffalo",
+    country="US", latitude=Decimal("42.8864"), longitude=Decimal("-78.8784"),
+    category=Business.Category.BOOKS, contact_email="owner@shop.example",
+    locally_owned=True, independent=True, items_within_pledge=True, can_take_crowd=True,
+    status=Business.Status.ACTIVE))
 # RSVPs close at the start: a mob that is live already is made in the future, then moved.
 starts = timezone.now() + timedelta(minutes=max(spec["starts_in_minutes"], 30))
 mob = Mob.objects.create(
@@ -143,7 +150,6 @@ def published_mob(
     capacity: int | None = None,
     rsvps: tuple[str, ...] = (),
     guests: tuple[tuple[str, str], ...] = (),
-    shop: int = 0,
     reports: tuple[tuple[str, str], ...] = (),
     close: bool = False,
     confirm: str = "",
@@ -164,7 +170,6 @@ def published_mob(
         "capacity": capacity,
         "rsvps": list(rsvps),
         "guests": [list(g) for g in guests],
-        "shop": shop,
         "reports": [list(r) for r in reports],
         "close": close,
         "confirm": confirm,

@@ -220,3 +220,27 @@ def test_deleting_an_account_keeps_its_check_in_and_the_mobs_figures(mob) -> Non
     kept = CheckIn.objects.get(pk=checkin.pk)
     assert kept.user_id is None
     assert SpendReport.objects.filter(checkin=kept).count() == 1
+
+
+def test_checkin_self_from_the_waiting_list_is_refused(mob) -> None:  # type: ignore[no-untyped-def]
+    """Someone waiting is not a mobber until the shop or an organiser lets them in."""
+    rsvp = RsvpFactory(mob=mob, status=RsvpStatus.WAITING, queued_at=timezone.now())
+    with pytest.raises(DomainError) as error:
+        checkin_record(mob=mob, actor=rsvp.user, code=codes.mob_code(mob))
+    assert error.value.code == "on_waiting_list"
+    assert "waiting list" in str(error.value.message)
+    assert _count(mob) == 0
+
+
+def test_checkin_organiser_admits_someone_from_the_waiting_list(mob, organiser) -> None:  # type: ignore[no-untyped-def]
+    from cashmob.core.models import AuditEntry
+
+    rsvp = RsvpFactory(mob=mob, status=RsvpStatus.WAITING, queued_at=timezone.now())
+    result = checkin_record(mob=mob, actor=organiser, code=codes.personal_code(rsvp))
+    assert result.created
+    assert result.checkin.user == rsvp.user
+    assert _count(mob) == 1
+    assert AuditEntry.objects.filter(action="checkin.admit", actor=organiser).count() == 1
+    # Once let in, their own check-in by the shop's code is the same one.
+    again = checkin_record(mob=mob, actor=rsvp.user, code=codes.mob_code(mob))
+    assert not again.created

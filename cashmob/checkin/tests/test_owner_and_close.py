@@ -178,3 +178,27 @@ def test_owner_day_page_shows_who_is_coming_and_the_pledged_total(chapter, clien
     assert "people going" in page
     assert "31 / 60" in page
     assert "620" in page
+
+
+def test_owner_day_page_lists_each_arrival_wave_with_its_time(
+    chapter, client, time_machine
+) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    time_machine.move_to(datetime(2026, 6, 1, 12, 0, tzinfo=UTC), tick=False)
+    chapter.time_zone = "Europe/Paris"
+    chapter.save()
+    starts = datetime(2026, 6, 10, 16, 0, tzinfo=UTC)  # 18:00 in Paris
+    mob = PublishedMobFactory(
+        business__chapter=chapter,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        arrival_waves=3,
+        wave_minutes=15,
+    )
+    _request, token = owner_request(mob)
+    client.cookies["django_language"] = "en"  # the switcher's choice beats the shop's French
+    page = client.get(f"/day/owner/{token}/").content.decode()
+    assert "Arrival waves" in page
+    for n, at in ((1, "18:00"), (2, "18:15"), (3, "18:30")):
+        assert f"Wave {n}: {at}" in page

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
 from django import template
@@ -223,6 +223,12 @@ def hours(value: float | None) -> str:
 def shop_hidden(mob: _MaySecret) -> bool:
     """``{% if mob|shop_hidden %}``: the mob still keeps its shop secret (before reveal_at)."""
     return mob.is_secret_at(timezone.now())
+
+
+@register.filter
+def wave_at(mob: Any, wave: int | None) -> datetime | None:
+    """``{{ mob|wave_at:rsvp.wave }}``: when that arrival wave is due (the model's rule)."""
+    return mob.wave_starts_at(wave)
 
 
 @register.filter

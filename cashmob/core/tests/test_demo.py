@@ -128,3 +128,24 @@ def test_demo_has_a_mob_live_now_the_member_can_join_and_the_shop_can_reach() ->
     request = ConsentRequest.objects.get(mob=live, kind=ConsentRequest.Kind.MOB)
     assert request.answer == "accepted"
     assert live.checkin_count > 0
+
+
+def test_demo_world_obeys_the_rotation() -> None:
+    """One mob on its way per shop, mobs at one shop a cool-down apart, and shops left
+    for each chapter's organisers to vote on (cashmob.mobs.rotation)."""
+    import itertools
+    from datetime import timedelta
+
+    from cashmob.mobs.models import ACTIVE_STATUSES
+    from cashmob.mobs.rotation import rotation_for
+
+    call_command("demo", verbosity=0)
+    call_command("demo", verbosity=0)
+    for business in Business.objects.select_related("chapter"):
+        mobs = list(business.mobs.exclude(status=MobStatus.CANCELLED).order_by("starts_at"))
+        assert len([m for m in mobs if m.status in ACTIVE_STATUSES]) <= 1, business.slug
+        rest = timedelta(days=business.chapter.cooldown_days)
+        for before, after in itertools.pairwise(mobs):
+            assert after.starts_at - before.starts_at >= rest, business.slug
+    for chapter in Chapter.objects.all():
+        assert len(rotation_for(chapter=chapter).available) >= 2, chapter.slug

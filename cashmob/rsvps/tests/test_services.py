@@ -466,3 +466,49 @@ def test_waiting_list_email_says_how_to_leave_the_list(
     [message] = mail.outbox
     assert "Leave the waiting list here:" in message.body
     assert "Can't come after all?" not in message.body
+
+
+def test_each_wave_has_its_arrival_time_shown_to_the_mobber(
+    time_machine, client, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    """Wave n is due at the start plus n - 1 wave lengths, on the mob page and in the
+    email that says yes."""
+    from datetime import UTC, datetime
+
+    from django.core import mail
+
+    time_machine.move_to(datetime(2026, 6, 1, 12, 0, tzinfo=UTC), tick=False)
+    mob = _mob(arrival_waves=3)
+    mob.chapter.time_zone = "Europe/Paris"
+    mob.chapter.save()
+    starts = datetime(2026, 6, 10, 16, 0, tzinfo=UTC)  # 18:00 in Paris
+    type(mob).objects.filter(pk=mob.pk).update(
+        starts_at=starts, ends_at=starts + timedelta(hours=2), wave_minutes=25
+    )
+    mob.refresh_from_db()
+    assert [mob.wave_starts_at(n) for n in (1, 2, 3)] == [
+        starts,
+        starts + timedelta(minutes=25),
+        starts + timedelta(minutes=50),
+    ]
+    assert mob.wave_starts_at(None) is None
+    with django_capture_on_commit_callbacks(execute=True):
+        rsvps = [_rsvp(mob) for _ in range(2)]
+    second = rsvps[1]
+    assert second.wave == 2
+    client.force_login(second.user)
+    page = client.get(mob.get_absolute_url()).content.decode()
+    nowrap = '<span style="white-space:nowrap">18:25 CEST</span>'
+    assert f"You arrive with wave 2 of 3 (at {nowrap})." in page
+    told = [m for m in mail.outbox if second.user.email in m.to]
+    assert any("Please arrive with wave 2 of 3 (at 18:25 CEST)." in m.body for m in told)
+
+
+def test_wave_length_is_validated() -> None:
+    from django.core.exceptions import ValidationError
+
+    mob = _mob()
+    for minutes in (4, 121):
+        mob.wave_minutes = minutes
+        with pytest.raises(ValidationError):
+            mob.full_clean()

@@ -272,3 +272,39 @@ def test_my_mobs_shows_a_feed_per_chapter_and_refuses_others(client) -> None:  #
     response = client.post(reverse("rsvps:feed_revoke"), {"chapter": other.slug})
     assert response.status_code == 403
     assert not CalendarFeed.objects.filter(chapter=other).exists()
+
+
+def test_my_mobs_pages_the_past_mobs_latest_first(client) -> None:  # type: ignore[no-untyped-def]
+    from cashmob.mobs.tests.factories import ReportedMobFactory
+    from cashmob.rsvps.models import Rsvp, RsvpStatus
+    from cashmob.rsvps.views import MY_PAST_PER_PAGE
+
+    user = UserFactory()
+    count = MY_PAST_PER_PAGE + 3
+    for n in range(count):
+        mob = ReportedMobFactory(
+            title=f"Past mob {n:02d}",
+            starts_at=timezone.now() - timedelta(days=10 + n),
+            ends_at=timezone.now() - timedelta(days=10 + n) + timedelta(hours=2),
+        )
+        Rsvp.objects.create(
+            mob=mob,
+            user=user,
+            status=RsvpStatus.CONFIRMED,
+            pledge_minor=mob.pledge_minor,
+            currency=mob.currency,
+            confirmed_at=timezone.now(),
+            nonce=f"past-{n}",
+        )
+    client.force_login(user)
+    first = client.get(reverse("rsvps:mine")).content.decode()
+    assert first.count("Past mob ") == MY_PAST_PER_PAGE
+    assert "Past mob 00" in first  # the latest first
+    assert "Past mob 22" not in first
+    assert 'href="?page=2"' in first
+    second = client.get(reverse("rsvps:mine"), {"page": "2"}).content.decode()
+    assert second.count("Past mob ") == 3
+    assert "Past mob 22" in second
+    # A page number out of range or not a number shows a page, never an error.
+    assert client.get(reverse("rsvps:mine"), {"page": "99"}).status_code == 200
+    assert client.get(reverse("rsvps:mine"), {"page": "x"}).status_code == 200

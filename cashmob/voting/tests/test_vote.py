@@ -50,9 +50,10 @@ def test_shop_vote_open_lists_eligible_shops_and_notifies_members(
     with django_capture_on_commit_callbacks(execute=True):
         vote = _open(mob, organiser)
     listed = set(vote.candidates.values_list("business_id", flat=True))
-    # Shops on cool-down stay on the ballot (ranked lower); excluded ones never appear.
-    assert listed == {s.pk for s in shops} | {cooling.pk}
+    # Shops resting after a recent mob and excluded ones never appear (the rotation).
+    assert listed == {s.pk for s in shops}
     assert excluded.pk not in listed
+    assert cooling.pk not in listed
     assert len(mail.outbox) == 2  # the organiser and the member
     assert "Vote now" in mail.outbox[0].subject
 
@@ -184,34 +185,66 @@ def test_shop_vote_cancel_keeps_the_mob_without_shop(setup) -> None:  # type: ig
     assert mob.business is None
 
 
-def test_eligible_businesses_lists_shops_on_cool_down_last_and_marked(setup) -> None:  # type: ignore[no-untyped-def]
+def test_eligible_businesses_leaves_out_shops_on_cool_down(setup) -> None:  # type: ignore[no-untyped-def]
     from cashmob.voting.selectors import eligible_businesses
 
     chapter, _organiser, _mob, shops = setup
     Business.objects.filter(pk=shops[0].pk).update(
         last_mobbed_at=timezone.now() - timedelta(days=10), mob_count=1
     )
+    Business.objects.filter(pk=shops[1].pk).update(
+        last_mobbed_at=timezone.now() - timedelta(days=chapter.cooldown_days + 1), mob_count=1
+    )
     eligible = list(eligible_businesses(chapter=chapter))
-    assert [b.pk for b in eligible] == [shops[1].pk, shops[2].pk, shops[0].pk]
-    assert [b.cooling for b in eligible] == [False, False, True]
+    # Least mobbed first; the shop mobbed ten days ago rests.
+    assert [b.pk for b in eligible] == [shops[2].pk, shops[1].pk]
 
 
-def test_shop_vote_close_ranks_a_shop_on_cool_down_below_an_equal_one(setup) -> None:  # type: ignore[no-untyped-def]
+def test_shop_vote_close_never_chooses_a_shop_mobbed_while_the_vote_was_open(setup) -> None:  # type: ignore[no-untyped-def]
     chapter, organiser, mob, shops = setup
     vote = _open(mob, organiser)
-    # Mobbed recently, but never counted (e.g. an old mob entered by hand): only the
-    # cool-down, not the mob count, separates the two.
+    # Mobbed since the vote opened (e.g. an old mob entered by hand): it rests, so it
+    # cannot win, however many approvals it has.
     Business.objects.filter(pk=shops[0].pk).update(
         last_mobbed_at=timezone.now() - timedelta(days=3)
     )
     a, b, _c = (vote.candidates.get(business=s) for s in shops)
     ballot_cast(vote=vote, user=_member(chapter), candidate_ids=[a.pk, b.pk])
+    ballot_cast(vote=vote, user=_member(chapter), candidate_ids=[a.pk])
     closed = shop_vote_close(vote=vote, actor=organiser)
     assert closed.winner == shops[1]
-    assert list(closed.candidates.order_by("rank").values_list("business", flat=True)[:2]) == [
+    assert list(closed.candidates.order_by("rank").values_list("business", flat=True)) == [
         shops[1].pk,
+        shops[2].pk,
         shops[0].pk,
     ]
+    mob.refresh_from_db()
+    assert mob.business == shops[1]
+
+
+def test_shop_vote_close_never_chooses_a_shop_another_mob_took_meanwhile(setup) -> None:  # type: ignore[no-untyped-def]
+    chapter, organiser, mob, shops = setup
+    vote = _open(mob, organiser)
+    MobFactory(chapter=chapter, business=shops[0], starts_at=None, ends_at=None)
+    a, b, _c = (vote.candidates.get(business=s) for s in shops)
+    ballot_cast(vote=vote, user=_member(chapter), candidate_ids=[a.pk])
+    ballot_cast(vote=vote, user=_member(chapter), candidate_ids=[a.pk, b.pk])
+    closed = shop_vote_close(vote=vote, actor=organiser)
+    assert closed.winner == shops[1]
+    mob.refresh_from_db()
+    assert mob.business == shops[1]
+
+
+def test_shop_vote_close_leaves_no_winner_when_only_taken_shops_had_approvals(setup) -> None:  # type: ignore[no-untyped-def]
+    chapter, organiser, mob, shops = setup
+    vote = _open(mob, organiser)
+    MobFactory(chapter=chapter, business=shops[0], starts_at=None, ends_at=None)
+    a = vote.candidates.get(business=shops[0])
+    ballot_cast(vote=vote, user=_member(chapter), candidate_ids=[a.pk])
+    closed = shop_vote_close(vote=vote, actor=organiser)
+    assert closed.winner is None
+    mob.refresh_from_db()
+    assert mob.business is None
 
 
 def test_shop_vote_close_never_chooses_a_shop_excluded_while_the_vote_was_open(setup) -> None:  # type: ignore[no-untyped-def]
@@ -261,12 +294,14 @@ def test_business_exclude_takes_the_shop_off_mobs_still_being_planned(setup) -> 
 
     chapter, _organiser, mob, shops = setup
     Mob.objects.filter(pk=mob.pk).update(business=shops[0])
-    published = PublishedMobFactory(chapter=chapter, business=shops[0])
-    business_exclude(business=shops[0], actor=UserFactory(is_staff=True))
+    published = PublishedMobFactory(chapter=chapter, business=shops[1])
+    staff = UserFactory(is_staff=True)
+    business_exclude(business=shops[0], actor=staff)
+    business_exclude(business=shops[1], actor=staff)
     mob.refresh_from_db()
     published.refresh_from_db()
     assert mob.business is None
-    assert published.business == shops[0]  # agreed with the shop: its to decline
+    assert published.business == shops[1]  # agreed with the shop: its to decline
 
 
 def test_vote_page_shows_cool_down_withdrawal_and_declared_interests(setup, client) -> None:  # type: ignore[no-untyped-def]
@@ -286,11 +321,12 @@ def test_vote_page_shows_cool_down_withdrawal_and_declared_interests(setup, clie
     client.force_login(_member(chapter))
     page = client.get(f"/choose/votes/{vote.pk}/").content.decode()
     assert "Withdrawn: the shop asked not to be mobbed" in page
-    assert "Mobbed recently: ranks after shops with as many votes" in page
+    assert "Mobbed recently, resting: it cannot win" in page
     assert "Nominated by Camille, who declared: A relative or partner owns or works there" in page
     withdrawn = vote.candidates.get(business=shops[0])
     assert f'value="{withdrawn.pk}" id="id_choices_' in page
-    assert page.count(" disabled>") == 1
+    # Neither the withdrawn shop nor the resting one can be ticked.
+    assert page.count(" disabled>") == 2
     # Declared interests are for the chapter's members, as on the shop's page.
     client.logout()
     public = client.get(f"/choose/votes/{vote.pk}/").content.decode()
@@ -312,8 +348,15 @@ def test_vote_candidates_mark_cool_down_and_withdrawal() -> None:
     gone = CandidateFactory(
         vote=vote, business__name="C excluded", business__status=Business.Status.EXCLUDED
     )
+    taken = CandidateFactory(vote=vote, business__name="D taken by another mob")
+    PublishedMobFactory(business=taken.business)
     listed = vote_candidates(vote=vote)
-    # Open votes list shops out of their cool-down first.
-    assert [c.pk for c in listed] == [fresh.pk, gone.pk, cooling.pk]
-    marks = {c.pk: (c.cooling, c.withdrawn) for c in listed}
-    assert marks == {fresh.pk: (False, False), cooling.pk: (True, False), gone.pk: (False, True)}
+    # Open votes list the shops that can still win first.
+    assert [c.pk for c in listed] == [fresh.pk, cooling.pk, gone.pk, taken.pk]
+    marks = {c.pk: (c.cooling, c.withdrawn, c.taken, c.unavailable) for c in listed}
+    assert marks == {
+        fresh.pk: (False, False, False, False),
+        cooling.pk: (True, False, False, True),
+        gone.pk: (False, True, False, True),
+        taken.pk: (False, False, True, True),
+    }
