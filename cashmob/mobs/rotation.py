@@ -17,7 +17,6 @@ the date they are free again, and every service that gives a mob its shop calls
 
 from __future__ import annotations
 
-import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -34,10 +33,10 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cashmob.businesses.models import Business
+from cashmob.core import dates
 from cashmob.mobs.exceptions import ShopUnavailableError
 from cashmob.mobs.models import ACTIVE_STATUSES, Mob
 
@@ -128,8 +127,7 @@ def rotation_for(*, chapter: Chapter, mob: Mob | None = None) -> Rotation:
 
 
 def _local_date(moment: datetime, business: Business) -> str:
-    zone = zoneinfo.ZoneInfo(business.chapter.time_zone)
-    return date_format(timezone.localtime(moment, zone), "DATE_FORMAT")
+    return dates.format_date(moment, business.chapter.time_zone)
 
 
 def shop_check_available(

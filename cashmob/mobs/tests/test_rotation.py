@@ -73,7 +73,7 @@ def test_mob_choose_business_refuses_a_shop_resting_after_its_last_mob(chapter, 
         mob_choose_business(mob=mob, actor=organiser, business=shop)
     assert caught.value.code == "shop_cooling_down"
     # Mobbed 30 days ago, 90 days of rest: free again 60 days from now.
-    assert "rests until Aug. 9, 2026" in caught.value.message
+    assert "rests until 9 August 2026" in caught.value.message
     mob.refresh_from_db()
     assert mob.business is None
 
