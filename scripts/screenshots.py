@@ -46,8 +46,8 @@ FIRST_CONTACT = {
     "header-desktop-en.png": ("/", (1280, 800), "en", "header"),
     "header-desktop-fr.png": ("/", (1280, 800), "fr", "header"),
 }
-#: The demo world's member, for signed-in headers (the demo logins' shared password).
-DEMO_MEMBER = ("member@demo.cashmob.org", "cashmob-demo")
+#: The demo world's shop owner, for signed-in headers: the widest (it adds "My shop").
+DEMO_SIGNED_IN = ("owner@demo.cashmob.org", "cashmob-demo")
 #: Copied from the end-to-end suite's screenshots.
 CHOSEN = (
     "dashboard-reschedule-desktop.png",
@@ -100,7 +100,11 @@ def shoot_demo(base: str, target: Path, only: set[str] | None = None) -> None:
                     box = page.locator(".site-header").bounding_box()
                     if box is None:
                         raise SystemExit(f"{path} has no header")
-                    clip = {"x": 0, "y": 0, "width": width, "height": box["height"] + 16}
+                    # Open the account's drop-down, so the shot shows every header link.
+                    page.locator(".site-header .account-menu > summary").click()
+                    menu = page.locator(".site-header .account-menu__list").bounding_box()
+                    bottom = menu["y"] + menu["height"] if menu else box["height"]
+                    clip = {"x": 0, "y": 0, "width": width, "height": bottom + 16}
                     page.screenshot(path=str(target / name), clip=clip, animations="disabled")
                 else:
                     page.screenshot(path=str(target / name), animations="disabled")
@@ -111,7 +115,7 @@ def shoot_demo(base: str, target: Path, only: set[str] | None = None) -> None:
 
 
 def _log_in(page: Page, base: str) -> None:
-    email, password = DEMO_MEMBER
+    email, password = DEMO_SIGNED_IN
     page.goto(base.rstrip("/") + "/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password", exact=True).fill(password)

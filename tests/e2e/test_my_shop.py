@@ -60,7 +60,7 @@ def test_the_demo_owner_answers_a_request_from_my_shop(browsing: Browsing, viewp
     # The header leads an owner to its shop: no emailed link needed (inside Menu on phones).
     menu = page.get_by_role("banner").locator("details.nav-menu")
     if not page.locator('.site-nav a[href="/my-shop/"]').is_visible():
-        menu.locator("summary").click()
+        menu.locator(":scope > summary").click()
     page.locator('.site-nav a[href="/my-shop/"]').click()
     # Two shops: a list first, the bookshop's mob under way, then the shop that is asked.
     expect(page).to_have_url(re.compile(r"/my-shop/$"))
