@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import check_password
@@ -15,6 +17,14 @@ from cashmob.core.demo import DEMO_PASSWORD, MEMBER_EMAIL, ORGANISER_EMAIL
 from cashmob.mobs.models import Consent, Mob, MobStatus
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock(time_machine):  # type: ignore[no-untyped-def]
+    """The demo places its mobs around now (the live one starts on the hour), so two builds
+    either side of an hour would differ: a still clock keeps every build at one moment."""
+    time_machine.move_to(datetime(2026, 12, 5, 17, 59, 30, tzinfo=UTC), tick=False)
+
 
 MOB_FIELDS = (
     "slug",
