@@ -81,6 +81,8 @@ def test_run_serves_home_page_and_health_check(tmp_path) -> None:  # type: ignor
             output, _ = process.communicate()
     assert process.returncode == 0, output
     assert f"http://127.0.0.1:{port}/" in output
+    # The demo's summary links to this server's port, not a default one.
+    assert f"http://127.0.0.1:{port}/live/" in output
     assert (tmp_path / "static" / "admin").is_dir()
 
 

@@ -112,6 +112,8 @@ class Command(BaseCommand):
         # otherwise (a public address in production).
         if not os.environ.get("SITE_URL"):
             os.environ["SITE_URL"] = f"http://{shown_host}:{port}"
+            # This process's own links (the demo's summary) name the same server.
+            settings.SITE_URL = os.environ["SITE_URL"]
 
         self._prepare(load_demo=not options["no_demo"], verbosity=verbosity)
         # Children open their own connections; this process keeps none open while it waits.
