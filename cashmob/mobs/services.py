@@ -519,6 +519,14 @@ def mob_cancel(*, mob: Mob, actor: User | None, reason: str) -> Mob:
             context={**context, "business_name": mob.business.name},
             language=business_language(mob.business),
         )
+    if mob.after_party_business is not None and mob.after_party_consent == Consent.ACCEPTED:
+        # The venue said yes to hosting the crowd afterwards: it must not wait for it.
+        shop_tell_after_party_withdrawn(
+            mob=mob,
+            venue=mob.after_party_business,
+            agreed_starts_at=mob.after_party_starts_at,
+            reason="cancelled",
+        )
     return mob
 
 

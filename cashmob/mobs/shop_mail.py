@@ -84,7 +84,8 @@ def shop_tell_after_party_withdrawn(
     *, mob: Mob, venue: Business, agreed_starts_at: datetime | None, reason: str
 ) -> bool:
     """Tell the after-party venue that its yes no longer counts; ``reason`` is "moved" (the
-    mob moved to another day) or "replaced" (the organisers chose another venue)."""
+    mob moved to another day), "replaced" (the organisers chose another venue) or
+    "cancelled" (the mob itself is off)."""
     shop = _with_owner(venue)
     if shop is None:
         return False

@@ -15,7 +15,7 @@ from cashmob.chapters.tests.factories import OrganiserFactory
 from cashmob.checkin.owner import owner_access
 from cashmob.mobs.consent import consent_answer, consent_request_send
 from cashmob.mobs.models import Consent, ConsentRequest, Mob
-from cashmob.mobs.services import mob_publish, mob_set_after_party
+from cashmob.mobs.services import mob_cancel, mob_publish, mob_set_after_party
 from cashmob.mobs.tests.factories import MobFactory
 
 pytestmark = pytest.mark.django_db
@@ -162,6 +162,33 @@ def test_moving_the_mob_tells_the_after_party_venue_its_yes_no_longer_holds(
     assert "on Wednesday, 17 June 2026, 13:00 CEST" in message.body  # the time it had agreed to
     assert "The mob moved to Friday, 19 June 2026, 11:00 CEST" in message.body
     assert f"/mobs/{mob.slug}/" in message.body
+
+
+def test_cancelling_the_mob_tells_the_after_party_venue_its_yes_no_longer_holds(
+    django_capture_on_commit_callbacks,
+) -> None:  # type: ignore[no-untyped-def]
+    mob, organiser = _published(django_capture_on_commit_callbacks)
+    venue = BusinessFactory(chapter=mob.chapter, name="Le Zinc")
+    _after_party(mob, organiser, venue, accept=True)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        mob_cancel(mob=mob, actor=organiser, reason="The street is closed for works.")
+    [message] = _to_shop(venue.contact_email)
+    assert message.subject == "The after-party at Le Zinc is off"
+    assert "on Wednesday, 17 June 2026, 13:00 CEST" in message.body  # the time it had agreed to
+    assert "cancelled the mob itself" in message.body
+
+
+def test_cancelling_tells_no_venue_that_has_not_said_yes(
+    django_capture_on_commit_callbacks,
+) -> None:  # type: ignore[no-untyped-def]
+    mob, organiser = _published(django_capture_on_commit_callbacks)
+    venue = BusinessFactory(chapter=mob.chapter, name="Le Zinc")
+    _after_party(mob, organiser, venue, accept=False)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        mob_cancel(mob=mob, actor=organiser, reason="The street is closed for works.")
+    assert all("after-party" not in m.subject for m in _to_shop(venue.contact_email))
 
 
 def test_moving_the_mob_sends_nothing_to_a_venue_that_had_not_said_yes(
