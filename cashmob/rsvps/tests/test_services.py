@@ -443,6 +443,9 @@ def test_you_are_going_email_gives_a_guest_their_own_page_to_cancel(
     from cashmob.checkin.guests import guest_day_url
 
     mob = _mob()
+    # A guest has no profile language: the email speaks the chapter's.
+    mob.chapter.language = "en"
+    mob.chapter.save()
     rsvp = rsvp_create_guest(
         mob=mob, name="Ada", email="ada@example.org", pledge_minor=2000, currency="EUR"
     )
