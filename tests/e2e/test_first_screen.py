@@ -195,11 +195,17 @@ def test_header_is_one_row_on_a_desktop_in_every_language(
         assert language_box["x"] >= right - 1, (language, "the language menu overlaps")
         if signed_in:
             account = header.locator("details.account-menu")
+            entries = account.locator("a, button")
+            expect(entries).to_have_count(2)
+            for entry in entries.all():
+                expect(entry).to_be_hidden()
             account.locator(":scope > summary").click()
-            for entry in account.locator("a, button").all():
+            for entry in entries.all():
                 expect(entry).to_be_visible()
             page.keyboard.press("Escape")
             expect(account).not_to_have_attribute("open", "")
+            for entry in entries.all():
+                expect(entry).to_be_hidden()
         assert page.evaluate("document.documentElement.scrollWidth") <= DESKTOP["width"]
         screenshot(page, f"header-desktop-{language}-{'in' if signed_in else 'out'}")
 
