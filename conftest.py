@@ -86,3 +86,15 @@ def _isolated_settings(settings, tmp_path):  # type: ignore[no-untyped-def]
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _default_language():  # type: ignore[no-untyped-def]
+    """Each test starts in the site's default language: a request served in another
+    (a page reached from a Swedish email) leaves its language active in the thread."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()

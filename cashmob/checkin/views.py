@@ -36,10 +36,10 @@ from cashmob.checkin.forms import (
 from cashmob.checkin.guests import access_guest_rsvp
 from cashmob.checkin.models import SpendReport
 from cashmob.checkin.owner import owner_access
+from cashmob.core import dates
 from cashmob.core.errors import DomainError
 from cashmob.core.forms import form_add_error
 from cashmob.core.languages import page_language_activate
-from cashmob.core.templatetags.cashmob import local_time
 from cashmob.core.views import domain_error_response
 from cashmob.live import config as live_config
 from cashmob.mobs.selectors import access_mob, access_mob_for_organisers
@@ -463,7 +463,7 @@ def attendance_csv(request: HttpRequest, slug: str) -> HttpResponse:
     for checkin in selectors.checkin_list(mob=mob).order_by("at", "id").iterator(chunk_size=500):
         writer.writerow(
             [
-                _csv_cell(local_time(checkin.at, mob.chapter.time_zone, "Y-m-d H:i")),
+                _csv_cell(dates.format_sortable(checkin.at, mob.chapter.time_zone)),
                 _csv_cell(checkin.display_name),
                 _csv_cell(checkin.get_method_display()),
                 yes if checkin.rsvp_id else no,

@@ -120,6 +120,12 @@ def format_clock(moment: datetime | str, zone: str | tzinfo, language: str | Non
     return babel_dates.format_time(_local(moment, zone), format="short", locale=locale)
 
 
+def format_sortable(moment: datetime | str, zone: str | tzinfo) -> str:
+    """For machines and spreadsheets (a CSV cell), the same in every language:
+    "2026-12-12 11:00", local to ``zone``."""
+    return _local(moment, zone).strftime("%Y-%m-%d %H:%M")
+
+
 def format_date_part(
     moment: datetime | str, zone: str | tzinfo, part: str, language: str | None = None
 ) -> str:

@@ -165,42 +165,6 @@ def date_part(value: Moment, zone: str, part: str) -> str:
     return dates.format_date_part(value, zone, part) if value else ""
 
 
-#: Django date patterns older call sites name, and the one format each now stands for.
-_PATTERN_STYLES = {
-    "DATETIME_FORMAT": dates.format_when,
-    "l j F Y, H:i": dates.format_when,
-    "j F Y, H:i": dates.format_when,
-    "l j F, H:i": dates.format_when,
-    "j F, H:i": dates.format_when,
-    "D j M, H:i": dates.format_stamp,
-    "j M, H:i": dates.format_stamp,
-    "TIME_FORMAT": dates.format_clock,
-    "H:i": dates.format_clock,
-    "DATE_FORMAT": dates.format_date,
-    "l j F Y": dates.format_day,
-    "l j F": dates.format_day,
-}
-
-
-def _by_pattern(value: datetime | str, zone: str, fmt: str) -> str:
-    style = _PATTERN_STYLES.get(fmt)
-    if style is not None:
-        return style(value, zone)
-    local = (datetime.fromisoformat(value) if isinstance(value, str) else value).astimezone(
-        ZoneInfo(zone)
-    )
-    return formats.date_format(local, fmt)
-
-
-@register.simple_tag
-def local_time(value: datetime | None, zone: str, fmt: str = "DATETIME_FORMAT") -> str:
-    """Kept for older call sites: a named pattern maps to the site's one format for it
-    (prefer ``when``, ``when_range``, ``stamp``...). Other patterns are used as given."""
-    if value is None:
-        return ""
-    return _by_pattern(value, zone, fmt)
-
-
 @register.simple_tag
 def zone_abbr(value: datetime | None, zone: str) -> str:
     """``{% zone_abbr value zone %}``: the zone's label at that moment ("CET", "MEZ")."""
@@ -242,14 +206,6 @@ def public_title(mob: _Titled) -> str:
 def page_range(page: Page) -> Iterator[int | str]:
     """Page numbers around the current page, with ellipses, for the pagination include."""
     return page.paginator.get_elided_page_range(page.number)
-
-
-@register.simple_tag
-def iso_local(value: str, zone: str, fmt: str = "DATETIME_FORMAT") -> str:
-    """Kept for older call sites: like ``local_time`` for an ISO 8601 string."""
-    if not value:
-        return ""
-    return _by_pattern(value, zone, fmt)
 
 
 @register.filter

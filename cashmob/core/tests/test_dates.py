@@ -111,7 +111,7 @@ def test_italian_day_and_month_names_are_lower_case() -> None:
     assert dates.format_date_part(START, PARIS, "weekday", "it") == "sab"
     with translation.override("it"):
         page = Template(
-            "{% load cashmob %}{% when_range start end zone %} {% local_time start zone 'l j F' %}"
+            "{% load cashmob %}{% when_range start end zone %} {% day_of start zone %}"
         ).render(Context({"start": START, "end": END, "zone": PARIS}, autoescape=False))
     assert "Sabato" not in page
     assert "Dicembre" not in page
@@ -156,17 +156,13 @@ def test_html_keeps_the_hours_and_zone_on_one_line() -> None:
     )
 
 
-def test_old_pattern_names_give_the_one_format() -> None:
-    """Call sites still naming Django patterns get the site's format, not Django's."""
-    from cashmob.core.templatetags.cashmob import iso_local, local_time, zone_abbr
+def test_zone_abbr_and_the_sortable_form() -> None:
+    from cashmob.core.templatetags.cashmob import zone_abbr
 
-    with translation.override("en"):
-        assert local_time(START, PARIS, "l j F Y, H:i") == dates.format_when(START, PARIS)
-        assert local_time(START, PARIS, "TIME_FORMAT") == "11:00"
-        assert iso_local(START.isoformat(), PARIS, "D j M, H:i") == "12 Dec, 11:00 CET"
-        assert zone_abbr(START, PARIS) == "CET"
-        # A pattern for machines (a CSV cell) is used as given.
-        assert local_time(START, PARIS, "Y-m-d H:i") == "2026-12-12 11:00"
+    with translation.override("de"):
+        assert zone_abbr(START, PARIS) == "MEZ"
+        # For machines (a CSV cell): the same in every language.
+        assert dates.format_sortable(START, PARIS) == "2026-12-12 11:00"
 
 
 def test_a_naive_datetime_is_refused() -> None:
