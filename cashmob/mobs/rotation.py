@@ -12,7 +12,7 @@ The one home of two rules:
 
 Lists of shops offer the available ones first; the others are marked with the reason and
 the date they are free again, and every service that gives a mob its shop calls
-:func:`shop_check_available`.
+:func:`business_check_available`.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def _holding(mob: Mob | None) -> QuerySet[Mob]:
     return active.exclude(pk=mob.pk) if mob is not None and mob.pk else active
 
 
-def businesses_for_rotation(
+def business_list_for_rotation(
     *, chapter: Chapter, now: datetime | None = None, mob: Mob | None = None
 ) -> QuerySet[Business]:
     """The chapter's choosable shops, the ones a new mob may choose first.
@@ -112,10 +112,10 @@ class Rotation:
     unavailable: list[Business]
 
 
-def rotation_for(*, chapter: Chapter, mob: Mob | None = None) -> Rotation:
+def rotation_get(*, chapter: Chapter, mob: Mob | None = None) -> Rotation:
     """One query. Each unavailable shop also carries ``free_from``: the end of its rest
     (None while another mob holds it)."""
-    shops = list(businesses_for_rotation(chapter=chapter, mob=mob))
+    shops = list(business_list_for_rotation(chapter=chapter, mob=mob))
     rest = timedelta(days=chapter.cooldown_days)
     for shop in shops:
         resting = shop.cooling and shop.last_mobbed_at is not None  # type: ignore[attr-defined]
@@ -130,7 +130,7 @@ def _local_date(moment: datetime, business: Business) -> str:
     return dates.format_date(moment, business.chapter.time_zone)
 
 
-def shop_check_available(
+def business_check_available(
     *, business: Business, mob: Mob | None = None, now: datetime | None = None
 ) -> None:
     """Refuse a shop that another mob holds (``shop_taken``) or that is resting after its
@@ -162,7 +162,7 @@ def shop_check_available(
         )
 
 
-def shop_taken_error(business: Business) -> ShopUnavailableError:
+def business_taken_error(business: Business) -> ShopUnavailableError:
     """What the database's refusal of a second active mob at ``business`` means."""
     return ShopUnavailableError(
         _("%(shop)s already has a cash mob on its way. Choose another shop.")

@@ -16,7 +16,7 @@ from cashmob.businesses.models import Business
 from cashmob.chapters.selectors import is_chapter_organiser
 from cashmob.core.models import AuditEntry
 from cashmob.mobs.models import ConsentRequest, Mob, MobQuerySet, MobStatus
-from cashmob.mobs.rotation import rotation_for
+from cashmob.mobs.rotation import rotation_get
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -213,7 +213,7 @@ def mob_dashboard_get(*, mob: Mob) -> Dashboard:
     candidates = vote_candidates(vote=vote) if vote else []
     ballots = Ballot.objects.filter(vote=vote).count() if vote and vote.status == "open" else 0
     ranking = date_poll_ranking(poll=poll) if poll else []
-    rotation = rotation_for(chapter=mob.chapter, mob=mob)
+    rotation = rotation_get(chapter=mob.chapter, mob=mob)
     nearby = _after_party_venues(mob)
     requests = list(
         ConsentRequest.objects.filter(mob=mob)

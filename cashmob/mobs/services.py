@@ -28,7 +28,7 @@ from cashmob.mobs.exceptions import (
     TransitionError,
 )
 from cashmob.mobs.models import CONSENTED_STATUSES, Consent, Mob, MobStatus
-from cashmob.mobs.rotation import shop_check_available, shop_taken_error
+from cashmob.mobs.rotation import business_check_available, business_taken_error
 from cashmob.mobs.shop_mail import shop_tell_after_party_withdrawn, shop_tell_published
 from cashmob.mobs.states import can_transition
 from cashmob.notifications.models import Kind
@@ -166,7 +166,7 @@ def mob_take_shop(*, mob: Mob, business: Business) -> int:
     moment, the database's one-active-mob-per-shop constraint lets one through and the
     other gets ``shop_taken``.
     """
-    shop_check_available(business=business, mob=mob)
+    business_check_available(business=business, mob=mob)
     try:
         with transaction.atomic():
             return Mob.objects.filter(pk=mob.pk, status=MobStatus.PLANNING).update(
@@ -174,7 +174,7 @@ def mob_take_shop(*, mob: Mob, business: Business) -> int:
             )
     except IntegrityError:
         # Only the shop changes here: the one constraint it can break is one mob per shop.
-        raise shop_taken_error(business) from None
+        raise business_taken_error(business) from None
 
 
 @transaction.atomic

@@ -13,16 +13,14 @@ from django.utils import timezone
 
 from cashmob.accounts.models import User
 from cashmob.businesses.models import Business, Nomination
-from cashmob.mobs.models import ACTIVE_STATUSES
-from cashmob.mobs.models import Mob as MobModel
-from cashmob.mobs.rotation import CHOOSABLE, businesses_for_rotation, cooldown_cutoff, is_cooling
+from cashmob.mobs.models import ACTIVE_STATUSES, Mob
+from cashmob.mobs.rotation import CHOOSABLE, business_list_for_rotation, cooldown_cutoff, is_cooling
 from cashmob.voting.models import Ballot, Candidate, DatePoll, ShopVote, Slot, SlotAnswer
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from cashmob.chapters.models import Chapter
-    from cashmob.mobs.models import Mob
 
 
 def eligible_businesses(
@@ -31,7 +29,7 @@ def eligible_businesses(
     """Shops that may be put to a vote or chosen for ``mob``: the chapter's rotation
     (:mod:`cashmob.mobs.rotation`) without the shops another mob holds or that rest
     after their last mob; least mobbed first."""
-    shops = businesses_for_rotation(chapter=chapter, now=now, mob=mob)
+    shops = business_list_for_rotation(chapter=chapter, now=now, mob=mob)
     return shops.filter(available=True)  # type: ignore[misc]  # an annotation
 
 
@@ -109,9 +107,9 @@ def vote_candidates(*, vote: ShopVote, now: datetime | None = None) -> list[Cand
 def candidates_with_marks(*, vote: ShopVote) -> QuerySet[Candidate]:
     """The vote's candidates with their shops, each annotated ``taken``: another mob than
     the vote's holds the shop now (see :mod:`cashmob.mobs.rotation`)."""
-    holders = MobModel.objects.filter(
-        business=OuterRef("business"), status__in=ACTIVE_STATUSES
-    ).exclude(pk=vote.mob_id)
+    holders = Mob.objects.filter(business=OuterRef("business"), status__in=ACTIVE_STATUSES).exclude(
+        pk=vote.mob_id
+    )
     return vote.candidates.select_related("business").annotate(taken=Exists(holders))
 
 

@@ -147,7 +147,7 @@ def test_demo_world_obeys_the_rotation() -> None:
     from datetime import timedelta
 
     from cashmob.mobs.models import ACTIVE_STATUSES
-    from cashmob.mobs.rotation import rotation_for
+    from cashmob.mobs.rotation import rotation_get
 
     call_command("demo", verbosity=0)
     call_command("demo", verbosity=0)
@@ -158,4 +158,4 @@ def test_demo_world_obeys_the_rotation() -> None:
         for before, after in itertools.pairwise(mobs):
             assert after.starts_at - before.starts_at >= rest, business.slug
     for chapter in Chapter.objects.all():
-        assert len(rotation_for(chapter=chapter).available) >= 2, chapter.slug
+        assert len(rotation_get(chapter=chapter).available) >= 2, chapter.slug

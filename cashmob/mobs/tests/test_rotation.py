@@ -13,7 +13,7 @@ from cashmob.businesses.tests.factories import BusinessFactory
 from cashmob.chapters.tests.factories import ChapterFactory, OrganiserFactory
 from cashmob.mobs.exceptions import ShopUnavailableError
 from cashmob.mobs.models import Mob, MobStatus
-from cashmob.mobs.rotation import rotation_for, shop_check_available
+from cashmob.mobs.rotation import business_check_available, rotation_get
 from cashmob.mobs.services import mob_cancel, mob_choose_business, mob_transition
 from cashmob.mobs.tests.dashboard import dashboard_data
 from cashmob.mobs.tests.factories import MobFactory, PublishedMobFactory
@@ -109,7 +109,7 @@ def test_a_closed_mob_puts_its_shop_on_cool_down(chapter, organiser) -> None:  #
     mob_transition(mob=held, to=MobStatus.LIVE, actor=None)
     mob_transition(mob=held, to=MobStatus.CLOSED, actor=None)
     with pytest.raises(ShopUnavailableError) as caught:
-        shop_check_available(business=Business.objects.get(pk=shop.pk))
+        business_check_available(business=Business.objects.get(pk=shop.pk))
     assert caught.value.code == "shop_cooling_down"
 
 
@@ -138,7 +138,7 @@ def test_rotation_offers_free_shops_first_and_marks_the_others(chapter) -> None:
     )
     BusinessFactory(chapter=chapter, status=Business.Status.EXCLUDED)
     mob = _planning(chapter)
-    rotation = rotation_for(chapter=chapter, mob=mob)
+    rotation = rotation_get(chapter=chapter, mob=mob)
     assert [b.pk for b in rotation.available] == [free.pk, mobbed_long_ago.pk]
     assert [b.pk for b in rotation.unavailable] == [taken.pk, resting.pk]
     marks = {b.pk: (b.taken, b.cooling) for b in rotation.unavailable}
