@@ -94,6 +94,13 @@ def zone_label(moment: datetime | str, zone: str | tzinfo, language: str | None 
         return pgettext("time zone named after its city", "%(city)s time") % {"city": city}
 
 
+def zone_name(zone: str | tzinfo, language: str | None = None) -> str:
+    """A zone as people name it, all year round: "Central European Time", "heure d'Europe
+    centrale", "Eastern Time"; never a tz identifier such as "Europe/Paris"."""
+    name = babel_dates.get_timezone_name(_zone(zone), locale=babel_locale(language))
+    return name[:1].upper() + name[1:]
+
+
 def format_day(moment: datetime | str, zone: str | tzinfo, language: str | None = None) -> str:
     """The day in full: "Saturday, 12 December 2026", "sabato 12 dicembre 2026"."""
     locale = babel_locale(language)

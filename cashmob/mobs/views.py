@@ -73,14 +73,15 @@ def _form_error(form: forms.Form, error: DomainError | ValidationError) -> None:
 
 
 def _moved(request: HttpRequest, slug: str) -> HttpResponse:
-    """An old address of a mob (see ``Mob.former_slug``): a permanent redirect to the
-    same page at its address now, or 404 for whoever may not follow it."""
+    """An old address of a mob (see ``Mob.former_slug``): a redirect to the same page at
+    its address now, or 404 for whoever may not follow it. Temporary (302), never cached
+    as permanent: the answer depends on who asks and on whether the shop is revealed."""
     mob = mob_moved_to(slug=slug, user=request.user)
     if mob is None:
         raise Http404
     path = request.path.replace(f"/{slug}/", f"/{mob.slug}/", 1)
     query = request.META.get("QUERY_STRING", "")
-    return redirect(path + (f"?{query}" if query else ""), permanent=True)
+    return redirect(path + (f"?{query}" if query else ""))
 
 
 @require_GET

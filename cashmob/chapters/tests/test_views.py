@@ -159,6 +159,14 @@ def test_chapter_page_counts_members_and_followers(client: Client) -> None:
     assert (page_chapter.member_count, page_chapter.follower_count) == (3, 1)
 
 
+def test_chapter_page_names_its_time_zone_as_people_do(client: Client) -> None:
+    chapter = ChapterFactory(time_zone="America/New_York")
+    client.cookies["django_language"] = "en"
+    page = client.get(chapter.get_absolute_url()).content.decode()
+    assert "<dd>Eastern Time</dd>" in page
+    assert "America/New_York" not in page
+
+
 def test_chapter_page_of_a_pending_chapter_is_not_found(client: Client) -> None:
     chapter = ChapterFactory(status=Chapter.Status.PENDING)
     assert client.get(chapter.get_absolute_url()).status_code == 404

@@ -201,4 +201,4 @@ def test_owner_day_page_lists_each_arrival_wave_with_its_time(
     page = client.get(f"/day/owner/{token}/").content.decode()
     assert "Arrival waves" in page
     for n, at in ((1, "18:00"), (2, "18:15"), (3, "18:30")):
-        assert f"Wave {n}: {at}" in page
+        assert f'Wave {n}: <span style="white-space:nowrap">{at} CEST</span>' in page

@@ -174,6 +174,12 @@ def zone_abbr(value: datetime | None, zone: str) -> str:
 
 
 @register.filter
+def zone_name(zone: str) -> str:
+    """``{{ chapter.time_zone|zone_name }}``: "Central European Time" in the page's language."""
+    return dates.zone_name(zone) if zone else ""
+
+
+@register.filter
 def hours(value: float | None) -> str:
     if value is None:
         return ""

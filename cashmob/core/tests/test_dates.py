@@ -176,3 +176,17 @@ def test_datetime_attr_is_utc_to_the_second() -> None:
     assert datetime_attr(moment) == "2026-12-05T22:46:22+00:00"
     assert datetime_attr(moment.astimezone(UTC)) == "2026-12-05T22:46:22+00:00"
     assert datetime_attr(None) == ""
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "Central European Time"),
+        ("fr", "Heure d’Europe centrale"),
+        ("de", "Mitteleuropäische Zeit"),
+        ("it", "Ora dell’Europa centrale"),
+        ("sv", "Centraleuropeisk tid"),
+    ],
+)
+def test_a_zone_is_named_as_people_name_it(language: str, expected: str) -> None:
+    assert dates.zone_name(PARIS, language) == expected
