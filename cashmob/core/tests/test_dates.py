@@ -182,9 +182,9 @@ def test_datetime_attr_is_utc_to_the_second() -> None:
     ("language", "expected"),
     [
         ("en", "Central European Time"),
-        ("fr", "Heure d’Europe centrale"),
+        ("fr", "Heure d\N{RIGHT SINGLE QUOTATION MARK}Europe centrale"),
         ("de", "Mitteleuropäische Zeit"),
-        ("it", "Ora dell’Europa centrale"),
+        ("it", "Ora dell\N{RIGHT SINGLE QUOTATION MARK}Europa centrale"),
         ("sv", "Centraleuropeisk tid"),
     ],
 )
