@@ -56,18 +56,33 @@ def is_cooling(business: Business, cutoff: datetime) -> bool:
     return bool(business.last_mobbed_at and business.last_mobbed_at > cutoff)
 
 
-def cooldown_until(*, business: Business, now: datetime | None = None) -> datetime | None:
-    """When a recently mobbed shop may be chosen again (None: it may now)."""
+def business_is_available(business: Business, *, taken: bool, cutoff: datetime) -> bool:
+    """The rule in one place, for a shop already read: still choosable, not held by another
+    mob (``taken``, from :func:`mob_list_holding`), not resting (``cutoff``, from
+    :func:`cooldown_cutoff`). Querysets use the same rule through their annotations."""
+    return business.status in CHOOSABLE and not taken and not is_cooling(business, cutoff)
+
+
+def _rest_end(business: Business, cooldown_days: int) -> datetime | None:
     if business.last_mobbed_at is None:
         return None
-    until = business.last_mobbed_at + timedelta(days=business.chapter.cooldown_days)
-    return until if until > (now or timezone.now()) else None
+    return business.last_mobbed_at + timedelta(days=cooldown_days)
+
+
+def cooldown_until(*, business: Business, now: datetime | None = None) -> datetime | None:
+    """When a recently mobbed shop may be chosen again (None: it may now)."""
+    until = _rest_end(business, business.chapter.cooldown_days)
+    return until if until is not None and until > (now or timezone.now()) else None
+
+
+def mob_list_holding(*, except_mob_id: int | None = None) -> QuerySet[Mob]:
+    """Mobs that hold their shop, other than the one choosing (it may keep its own)."""
+    active = Mob.objects.filter(status__in=ACTIVE_STATUSES)
+    return active.exclude(pk=except_mob_id) if except_mob_id else active
 
 
 def _holding(mob: Mob | None) -> QuerySet[Mob]:
-    """Mobs that hold their shop, other than ``mob``."""
-    active = Mob.objects.filter(status__in=ACTIVE_STATUSES)
-    return active.exclude(pk=mob.pk) if mob is not None and mob.pk else active
+    return mob_list_holding(except_mob_id=mob.pk if mob is not None else None)
 
 
 def business_list_for_rotation(
@@ -116,10 +131,9 @@ def rotation_get(*, chapter: Chapter, mob: Mob | None = None) -> Rotation:
     """One query. Each unavailable shop also carries ``free_from``: the end of its rest
     (None while another mob holds it)."""
     shops = list(business_list_for_rotation(chapter=chapter, mob=mob))
-    rest = timedelta(days=chapter.cooldown_days)
     for shop in shops:
-        resting = shop.cooling and shop.last_mobbed_at is not None  # type: ignore[attr-defined]
-        shop.free_from = shop.last_mobbed_at + rest if resting else None  # type: ignore[attr-defined,operator]
+        resting = shop.cooling  # type: ignore[attr-defined]
+        shop.free_from = _rest_end(shop, chapter.cooldown_days) if resting else None  # type: ignore[attr-defined]
     return Rotation(
         available=[b for b in shops if b.available],  # type: ignore[attr-defined]
         unavailable=[b for b in shops if not b.available],  # type: ignore[attr-defined]

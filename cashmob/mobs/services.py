@@ -28,7 +28,7 @@ from cashmob.mobs.exceptions import (
     TransitionError,
 )
 from cashmob.mobs.models import CONSENTED_STATUSES, Consent, Mob, MobStatus
-from cashmob.mobs.rotation import business_check_available, business_taken_error
+from cashmob.mobs.rotation import CHOOSABLE, business_check_available, business_taken_error
 from cashmob.mobs.shop_mail import shop_tell_after_party_withdrawn, shop_tell_published
 from cashmob.mobs.states import can_transition
 from cashmob.notifications.models import Kind
@@ -183,7 +183,7 @@ def mob_choose_business(*, mob: Mob, actor: User, business: Business) -> Mob:
     _require_organiser(mob, actor)
     if business.chapter_id != mob.chapter_id:
         raise MobError(_("This shop belongs to another chapter."), code="wrong_chapter")
-    if business.status not in (Business.Status.NOMINATED, Business.Status.ACTIVE):
+    if business.status not in CHOOSABLE:
         raise MobError(_("This shop cannot be mobbed."), code="not_eligible")
     updated = mob_take_shop(mob=mob, business=business)
     if updated != 1:
@@ -560,7 +560,7 @@ def mob_set_after_party(
         raise MobError(
             _("This venue belongs to another chapter."), code="wrong_chapter", field="business"
         )
-    if business.status not in (Business.Status.NOMINATED, Business.Status.ACTIVE):
+    if business.status not in CHOOSABLE:
         raise MobError(_("This venue cannot be asked."), code="not_eligible", field="business")
     if business.pk == mob.business_id:
         raise MobError(

@@ -7,14 +7,21 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from cashmob.accounts.models import User
 from cashmob.businesses.models import Business, Nomination
-from cashmob.mobs.models import ACTIVE_STATUSES, Mob
-from cashmob.mobs.rotation import CHOOSABLE, business_list_for_rotation, cooldown_cutoff, is_cooling
+from cashmob.mobs.models import Mob
+from cashmob.mobs.rotation import (
+    CHOOSABLE,
+    business_is_available,
+    business_list_for_rotation,
+    cooldown_cutoff,
+    is_cooling,
+    mob_list_holding,
+)
 from cashmob.voting.models import Ballot, Candidate, DatePoll, ShopVote, Slot, SlotAnswer
 
 if TYPE_CHECKING:
@@ -80,36 +87,27 @@ def vote_candidates(*, vote: ShopVote, now: datetime | None = None) -> list[Cand
             to_attr="interests",
         )
     )
-    if vote.status == "closed":
-        candidates = list(qs.order_by("rank", "id"))
-    else:
-        open_order = Case(
-            When(
-                Q(taken=True)
-                | Q(business__last_mobbed_at__gt=cutoff)
-                | ~Q(business__status__in=CHOOSABLE),
-                then=Value(1),
-            ),
-            default=Value(0),
-        )
-        candidates = list(qs.order_by(open_order, "business__name"))
+    closed = vote.status == "closed"
+    candidates = list(qs.order_by("rank", "id") if closed else qs.order_by("business__name"))
     for candidate in candidates:
         business = candidate.business
+        taken = candidate.taken  # type: ignore[attr-defined]
         candidate.cooling = is_cooling(business, cutoff)  # type: ignore[attr-defined]
         candidate.withdrawn = business.status not in CHOOSABLE  # type: ignore[attr-defined]
         candidate.interests = business.interests  # type: ignore[attr-defined]
-        candidate.unavailable = (  # type: ignore[attr-defined]
-            candidate.withdrawn or candidate.taken or candidate.cooling  # type: ignore[attr-defined]
+        candidate.unavailable = not business_is_available(  # type: ignore[attr-defined]
+            business, taken=taken, cutoff=cutoff
         )
+    if not closed:
+        # Shops that can still win first, each group by name (a stable sort keeps it).
+        candidates.sort(key=lambda c: c.unavailable)  # type: ignore[attr-defined]
     return candidates
 
 
 def candidates_with_marks(*, vote: ShopVote) -> QuerySet[Candidate]:
     """The vote's candidates with their shops, each annotated ``taken``: another mob than
     the vote's holds the shop now (see :mod:`cashmob.mobs.rotation`)."""
-    holders = Mob.objects.filter(business=OuterRef("business"), status__in=ACTIVE_STATUSES).exclude(
-        pk=vote.mob_id
-    )
+    holders = mob_list_holding(except_mob_id=vote.mob_id).filter(business=OuterRef("business"))
     return vote.candidates.select_related("business").annotate(taken=Exists(holders))
 
 

@@ -17,6 +17,7 @@ from cashmob.core.audit import audit_record
 from cashmob.core.links import absolute_url
 from cashmob.mobs.exceptions import ShopUnavailableError
 from cashmob.mobs.models import Mob, MobStatus
+from cashmob.mobs.rotation import CHOOSABLE, business_is_available, cooldown_cutoff
 from cashmob.mobs.services import mob_take_shop
 from cashmob.notifications.models import Kind
 from cashmob.notifications.services import notify
@@ -30,14 +31,7 @@ from cashmob.voting.models import (
     Slot,
     SlotAnswer,
 )
-from cashmob.voting.selectors import (
-    CHOOSABLE,
-    candidates_with_marks,
-    cooldown_cutoff,
-    eligible_businesses,
-    is_cooling,
-    mob_members,
-)
+from cashmob.voting.selectors import candidates_with_marks, eligible_businesses, mob_members
 
 if TYPE_CHECKING:
     from cashmob.accounts.models import User
@@ -208,12 +202,8 @@ def ballot_cast(*, vote: ShopVote, user: User, candidate_ids: Iterable[int]) -> 
 
 def _can_win(candidate: Candidate, cutoff: datetime) -> bool:
     """Still choosable, not taken by another mob, not resting after a recent mob."""
-    business = candidate.business
-    return (
-        business.status in CHOOSABLE
-        and not candidate.taken  # type: ignore[attr-defined]
-        and not is_cooling(business, cutoff)
-    )
+    taken = candidate.taken  # type: ignore[attr-defined]
+    return business_is_available(candidate.business, taken=taken, cutoff=cutoff)
 
 
 def _rank_candidates(vote: ShopVote) -> list[Candidate]:
