@@ -118,6 +118,9 @@ def test_my_shop_lists_requests_upcoming_and_past_mobs_with_day_pages(client, ow
     token = day_url.split('"', 1)[0].rstrip("/").rsplit("/", 1)[-1]
     assert owner_access(token=token) == day_request
     assert "Winter mob" in page
+    # Each public mob links to its own page (its results, once closed).
+    assert f'<a href="{past.get_absolute_url()}">Winter mob</a>' in page
+    assert f'<a href="{upcoming.get_absolute_url()}">Summer mob</a>' in page
     assert "€912.30" in page  # the till total the shop confirmed
     assert "Somebody else's mob" not in page
 
