@@ -75,14 +75,15 @@ demo: install
 
 # The browser journeys drive Debian's Chromium (never a browser Playwright downloads) and
 # check every page they load with the Nu Html Checker, a Java program (Debian's headless JRE);
-# the benchmark suite's own test loads pages with Debian's wrk: a suite without them is not
-# green. As root (CI, a fresh container) they are installed; otherwise nothing runs until they are.
+# the benchmark suite's own test loads pages with Debian's wrk; the catalogs' test extracts the
+# strings again with GNU gettext: a suite without them is not green. As root (CI, a fresh container) they are installed; otherwise nothing runs until they are.
 CHROMIUM ?= $(or $(CASHMOB_E2E_CHROMIUM),/usr/bin/chromium)
 test-tools:
 	@missing=(); \
 	[ -x "$(CHROMIUM)" ] || missing+=(chromium); \
 	command -v wrk >/dev/null || missing+=(wrk); \
 	command -v java >/dev/null || missing+=(default-jre-headless); \
+	command -v xgettext >/dev/null || missing+=(gettext); \
 	if [ $${#missing[@]} -gt 0 ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 			echo "Installing Debian packages: $${missing[*]}"; \
