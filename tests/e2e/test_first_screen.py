@@ -268,7 +268,7 @@ def test_header_on_a_phone_is_compact_and_its_menu_opens(
     expect(menu).not_to_have_attribute("open", "")
     # A click elsewhere closes it; opening the language menu closes it too.
     toggle.click()
-    page.get_by_role("heading", name="When and where").click()
+    page.get_by_role("heading", name="Where to go").click()
     expect(menu).not_to_have_attribute("open", "")
     toggle.click()
     page.get_by_role("banner").locator(".lang-menu > summary").click()
