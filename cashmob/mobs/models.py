@@ -240,6 +240,11 @@ class Mob(TimeStampedModel):
                 condition=Q(capacity__isnull=True) | Q(rsvp_count__lte=models.F("capacity")),
                 name="mobs_mob_never_overbooked",
             ),
+            models.CheckConstraint(
+                condition=Q(wave_minutes__gte=5, wave_minutes__lte=120),
+                name="mobs_mob_wave_minutes_in_range",
+                violation_error_message=_("Waves are 5 to 120 minutes apart."),
+            ),
             models.UniqueConstraint(
                 fields=["business"],
                 condition=Q(status__in=ACTIVE_STATUSES),

@@ -153,7 +153,10 @@ def mob_plan(
         created_by=actor,
     )
     mob.full_clean(exclude=["slug"])
-    save_with_unique_slug(mob, title, fallback="mob", max_length=140, reserved=RESERVED_SLUGS)
+    # Another mob's old address still leads to it (a secret mob's, see ``former_slug``).
+    former = Mob.objects.filter(former_slug__startswith=slugify(title)[:140] or "mob")
+    reserved = {*RESERVED_SLUGS, *former.values_list("former_slug", flat=True)}
+    save_with_unique_slug(mob, title, fallback="mob", max_length=140, reserved=reserved)
     audit_record(actor=actor, action="mob.plan", obj=mob)
     return mob
 

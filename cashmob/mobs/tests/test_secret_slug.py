@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -91,3 +92,18 @@ def test_the_old_address_leads_organisers_to_the_secret_mob_and_others_nowhere(
     mob_reveal(mob=mob, actor=organiser)
     client.logout()
     assert client.get(old)["Location"] == mob.get_absolute_url()
+
+
+def test_a_new_mob_never_takes_a_secret_mobs_old_address(agreed) -> None:  # type: ignore[no-untyped-def]
+    mob, organiser = agreed
+    old = mob.slug
+    mob = mob_publish(mob=mob, actor=organiser, keep_secret=True)
+    assert mob.former_slug == old
+    again = mob_plan(
+        chapter=mob.chapter,
+        actor=organiser,
+        title="Cash mob chez Librairie des Canuts",
+        meeting_point="Place de la Croix-Rousse",
+    )
+    assert again.slug not in {old, mob.slug}
+    assert Mob.objects.filter(Q(slug=old) | Q(former_slug=old)).count() == 1

@@ -507,6 +507,15 @@ def test_each_wave_has_its_arrival_time_shown_to_the_mobber(
     assert any("Please arrive with wave 2 of 3 (at 18:25 CEST)." in m.body for m in told)
 
 
+def test_the_database_refuses_a_wave_length_out_of_range() -> None:
+    from django.db import IntegrityError, transaction
+
+    mob = _mob()
+    for minutes in (4, 121):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            type(mob).objects.filter(pk=mob.pk).update(wave_minutes=minutes)
+
+
 def test_wave_length_is_validated() -> None:
     from django.core.exceptions import ValidationError
 
