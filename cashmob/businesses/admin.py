@@ -1,9 +1,13 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from cashmob.businesses.models import Business, BusinessFollow, ClaimInvitation, Nomination
+from cashmob.businesses.services import business_exclude
+from cashmob.core.errors import DomainError
 
 
 @admin.register(Business)
@@ -12,8 +16,27 @@ class BusinessAdmin(admin.ModelAdmin[Business]):
     list_filter = ("status", "category", "country")
     search_fields = ("name", "address", "city", "website")
     list_select_related = ("chapter",)
-    autocomplete_fields = ("chapter", "nominated_by", "owner")
+    autocomplete_fields = ("chapter", "nominated_by")
     prepopulated_fields = {"slug": ("name",)}
+    # Who owns the shop and where it is written to change through a claim (the emailed
+    # link) and the owner's own page; its status through the services (the action below).
+    readonly_fields = ("status", "owner", "contact_email")
+    actions = ("exclude_selected",)
+
+    @admin.action(description=_("Exclude the selected shops from future mobs"))
+    def exclude_selected(self, request: HttpRequest, queryset: QuerySet[Business]) -> None:
+        """Through the service: mobs still planned around a shop lose it, and it is audited."""
+        for business in queryset:
+            try:
+                business_exclude(
+                    business=business,
+                    actor=request.user,  # type: ignore[arg-type]
+                    reason=str(_("Excluded by a moderator in the admin.")),
+                )
+            except DomainError as error:
+                self.message_user(request, f"{business}: {error.message}", messages.ERROR)
+            else:
+                self.message_user(request, f"{business}: {_('excluded')}", messages.SUCCESS)
 
 
 @admin.register(Nomination)

@@ -47,6 +47,9 @@ class ChapterAdmin(admin.ModelAdmin[Chapter]):
     prepopulated_fields = {"slug": ("name",)}
     inlines = (MembershipInline,)
     actions = ("approve_selected",)
+    # A chapter is approved through the service (the action below), which tells the person
+    # who asked; its currency is the one its mobs' pledges and totals are counted in.
+    readonly_fields = ("status", "currency")
 
     @admin.action(description=_("Approve selected chapters"))
     def approve_selected(self, request: HttpRequest, queryset: QuerySet[Chapter]) -> None:

@@ -16,11 +16,18 @@ class MobAdmin(admin.ModelAdmin[Mob]):
     list_filter = ("status", "business_consent", "chapter")
     search_fields = ("title", "slug", "business__name")
     list_select_related = ("chapter", "business")
-    autocomplete_fields = ("chapter", "business", "created_by")
-    # Status and consent only change through the state machine (the actions below).
+    autocomplete_fields = ("created_by",)
+    # Status and consent only change through the state machine (the actions below); the
+    # shop, the chapter, the times and the currency only through the organiser's dashboard,
+    # where the shop is asked (again) before a mob goes ahead at a shop or a time.
     readonly_fields = (
         "status",
         "business_consent",
+        "chapter",
+        "business",
+        "starts_at",
+        "ends_at",
+        "currency",
         "consent_at",
         "published_at",
         "cancelled_at",
@@ -36,18 +43,18 @@ class MobAdmin(admin.ModelAdmin[Mob]):
     #: through the organiser's dashboard (new times go through the shop, changes are
     #: announced), never silently here.
     AGREED_FIELDS = (
-        "business",
-        "starts_at",
-        "ends_at",
         "meeting_point",
         "pledge_minor",
-        "currency",
         "capacity",
         "arrival_waves",
         "tipping_point",
         "reveal_at",
         "confirmed_total_minor",
     )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        """Mobs are planned from their chapter's page, through the services."""
+        return False
 
     def get_readonly_fields(self, request: HttpRequest, obj: Mob | None = None) -> tuple[str, ...]:
         fields = tuple(super().get_readonly_fields(request, obj))

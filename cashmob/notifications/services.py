@@ -36,6 +36,7 @@ def wants(user: User, kind: str) -> bool:
     return user.is_active and (field is None or bool(getattr(user, field)))
 
 
+@transaction.atomic
 def notify(
     *,
     users: Iterable[User],

@@ -40,3 +40,44 @@ def test_admin_claim_invitations_cannot_be_added_or_changed(admin_client_: Clien
     )
     assert response.status_code == 200
     assert b"secret-nonce" not in response.content
+
+
+def test_admin_cannot_change_a_shops_owner_contact_or_status(admin_client_: Client) -> None:
+    owner = UserFactory()
+    business = BusinessFactory(owner=owner, contact_email="hello@shop.example")
+    url = reverse("admin:businesses_business_change", args=[business.pk])
+    page = admin_client_.get(url).content.decode()
+    for field in ("owner", "contact_email", "status"):
+        assert f'name="{field}"' not in page, field
+    admin_client_.post(
+        url,
+        {
+            "name": business.name,
+            "owner": str(UserFactory().pk),
+            "status": "removed",
+            "contact_email": "thief@example.org",
+        },
+    )
+    business.refresh_from_db()
+    assert (business.owner_id, business.contact_email, business.status) == (
+        owner.pk,
+        "hello@shop.example",
+        "active",
+    )
+
+
+def test_admin_exclude_action_goes_through_the_service(admin_client_: Client) -> None:
+    from cashmob.core.models import AuditEntry
+    from cashmob.mobs.tests.factories import MobFactory
+
+    business = BusinessFactory()
+    planned = MobFactory(chapter=business.chapter, business=business)
+    admin_client_.post(
+        reverse("admin:businesses_business_changelist"),
+        {"action": "exclude_selected", "_selected_action": [str(business.pk)]},
+    )
+    business.refresh_from_db()
+    planned.refresh_from_db()
+    assert business.status == "excluded"
+    assert planned.business is None  # the service's rule: a planned mob chooses again
+    assert AuditEntry.objects.filter(action="business.exclude", object_id=str(business.pk)).exists()

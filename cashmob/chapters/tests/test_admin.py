@@ -89,3 +89,12 @@ def test_the_admin_cannot_demote_a_chapters_last_organiser(client) -> None:  # t
     assert response.status_code == 302
     organiser.refresh_from_db()
     assert organiser.role == Membership.Role.MEMBER
+
+
+def test_admin_cannot_change_a_chapters_status_or_currency(client: Client) -> None:
+    chapter = ChapterFactory(status=Chapter.Status.PENDING, currency="EUR")
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    page = client.get(reverse("admin:chapters_chapter_change", args=[chapter.pk])).content.decode()
+    assert 'name="status"' not in page
+    assert 'name="currency"' not in page
+    assert 'name="name"' in page

@@ -505,10 +505,37 @@ def test_admin_cannot_move_a_published_mob_behind_everyones_back(client) -> None
     mob.refresh_from_db()
     assert (mob.starts_at, mob.capacity) == agreed
     planning = MobFactory()
-    assert (
-        'name="starts_at_0"'
-        in client.get(reverse("admin:mobs_mob_change", args=[planning.pk])).content.decode()
+    page = client.get(reverse("admin:mobs_mob_change", args=[planning.pk])).content.decode()
+    assert 'name="title"' in page
+    assert 'name="starts_at_0"' not in page  # times go through the dashboard's poll or form
+
+
+def test_admin_cannot_swap_the_shop_or_time_of_an_agreed_mob(client) -> None:  # type: ignore[no-untyped-def]
+    """The shop said yes to one shop and one time: the admin cannot change either, so its
+    publish action can never publish a mob at a shop that did not agree."""
+    from cashmob.businesses.tests.factories import BusinessFactory
+
+    mob = MobFactory(status=MobStatus.CONFIRMED, business_consent=Consent.ACCEPTED)
+    other = BusinessFactory(chapter=mob.chapter)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    url = reverse("admin:mobs_mob_change", args=[mob.pk])
+    page = client.get(url).content.decode()
+    for field in ("business", "chapter", "starts_at_0", "ends_at_0", "currency"):
+        assert f'name="{field}"' not in page, field
+    agreed = (mob.business_id, mob.starts_at, mob.ends_at, mob.currency)
+    client.post(
+        url,
+        {
+            "title": mob.title,
+            "business": str(other.pk),
+            "starts_at_0": "2030-01-01",
+            "starts_at_1": "10:00",
+            "currency": "USD",
+        },
     )
+    mob.refresh_from_db()
+    assert (mob.business_id, mob.starts_at, mob.ends_at, mob.currency) == agreed
+    assert client.get(reverse("admin:mobs_mob_add")).status_code == 403
 
 
 def test_dashboard_cancel_without_a_reason_is_a_field_error(client) -> None:  # type: ignore[no-untyped-def]
