@@ -27,6 +27,7 @@ from cashmob.mobs.exceptions import (
     MobPermissionError,
     TransitionError,
 )
+from cashmob.mobs.mail_context import mob_time_context
 from cashmob.mobs.models import CONSENTED_STATUSES, Consent, Mob, MobStatus
 from cashmob.mobs.rotation import CHOOSABLE, business_check_available, business_taken_error
 from cashmob.mobs.shop_mail import shop_tell_after_party_withdrawn, shop_tell_published
@@ -323,11 +324,7 @@ def _mob_context(mob: Mob) -> dict[str, Any]:
         "mob_title": mob.public_title(),
         "mob_url": mob_url(mob),
         "checkin_url": absolute_url("checkin:me", slug=mob.slug),
-        "chapter_name": mob.chapter.name,
-        "starts_at": mob.starts_at.isoformat() if mob.starts_at else "",
-        "ends_at": mob.ends_at.isoformat() if mob.ends_at else "",
-        "time_zone": mob.chapter.time_zone,
-        "meeting_point": mob.meeting_point,
+        **mob_time_context(mob),
         "pledge_minor": mob.pledge_minor,
         "currency": mob.currency,
         "business_name": "" if secret or mob.business is None else mob.business.name,

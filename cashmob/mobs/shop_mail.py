@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from cashmob.businesses.selectors import business_mail_to
 from cashmob.core.email import email_enqueue
 from cashmob.core.links import absolute_url
+from cashmob.mobs.mail_context import mob_time_context
 from cashmob.mobs.models import Consent, ConsentRequest, Mob
 
 if TYPE_CHECKING:
@@ -24,11 +25,7 @@ def _shop_context(mob: Mob, business: Business) -> dict[str, Any]:
     return {
         "business_name": business.name,
         "mob_title": mob.title,
-        "chapter_name": mob.chapter.name,
-        "starts_at": mob.starts_at.isoformat() if mob.starts_at else "",
-        "ends_at": mob.ends_at.isoformat() if mob.ends_at else "",
-        "time_zone": mob.chapter.time_zone,
-        "meeting_point": mob.meeting_point,
+        **mob_time_context(mob),
         "rsvp_count": mob.rsvp_count,
         "capacity": mob.capacity,
         # A claimed shop also finds all this under "My shop" when signed in.
