@@ -63,7 +63,8 @@ def test_joining_chapter_and_nominating_a_shop(browsing: Browsing, viewport: dic
     pin = page.locator(".leaflet-marker-icon")
     expect(pin).to_be_visible()
     expect(pin).to_have_attribute("src", re.compile(r"/static/leaflet/images/marker-icon"))
-    assert pin.evaluate("img => img.complete && img.naturalWidth > 0")
+    # Visible comes before loaded: wait (up to the default timeout) for the image itself.
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=pin.element_handle())
     checklist = page.get_by_role("group", name="Is it a shop for a cash mob?")
     for question in (
         "Is it locally owned?",
